@@ -1,0 +1,55 @@
+/** Job payloads are ids only: never secrets, never whole messages. */
+export interface ProcessJob {
+  messageId: string;
+}
+
+/** What a handler tells the queue when it cannot run the job yet (e.g. an earlier message of the conversation is running). */
+export class DeferJob extends Error {
+  constructor(readonly delayMs: number, reason = 'deferred') {
+    super(reason);
+    this.name = 'DeferJob';
+  }
+}
+
+/** A failure retrying cannot fix: the job goes to the dead letters at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string, opts: { cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'PermanentJobError';
+  }
+}
+
+export interface JobContext {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** True when no retry follows if this attempt fails. */
+  isLastAttempt: boolean;
+}
+
+export type JobHandler = (job: ProcessJob, ctx: JobContext) => Promise<void>;
+
+/** Called when a job failed for good (retries exhausted or permanent). */
+export type DeadLetterHandler = (job: ProcessJob, err: unknown) => Promise<void>;
+
+export interface QueueOptions {
+  /** Jobs run at once in this process. @defaultValue 8 */
+  concurrency?: number;
+  /** Attempts before a job is dead. @defaultValue 5 */
+  attempts?: number;
+  /** First retry delay; doubles each attempt, with full jitter. @defaultValue 1000 */
+  backoffMs?: number;
+  /** Cap of one retry delay. @defaultValue 60000 */
+  maxBackoffMs?: number;
+}
+
+export interface Queue {
+  readonly driver: 'inline' | 'bullmq';
+  /** Enqueue; idempotent per messageId while a job for it is pending. Throws when the queue is unreachable. */
+  enqueue(job: ProcessJob, opts?: { delayMs?: number }): Promise<void>;
+  /** Start consuming in this process. */
+  startWorker(handler: JobHandler, onDead: DeadLetterHandler): Promise<void>;
+  /** Reachability for /readyz. */
+  ping(): Promise<boolean>;
+  /** Stop taking jobs, wait for running ones (up to timeoutMs), close connections. */
+  close(timeoutMs?: number): Promise<void>;
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * UUIDv7 (RFC 9562): 48-bit unix ms, then a 12-bit counter seeded randomly each ms and incremented within it,
+ * so ids made by one process are strictly increasing and ids across processes sort by creation time.
+ * Ordering messages by id is arrival order.
+ */
+export function newId(): string {
+  let ms = Date.now();
+  if (ms > lastMs) {
+    lastMs = ms;
+    counter = randomBytes(2).readUInt16BE(0) & 0x7ff; // leave headroom before the 12-bit counter overflows
+  } else {
+    ms = lastMs;
+    counter++;
+    if (counter > 0xfff) {
+      // More than ~2,000 ids in one ms: borrow the next millisecond rather than lose monotonicity.
+      lastMs = ++ms;
+      counter = 0;
+    }
+  }
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = 0x70 | ((counter >> 8) & 0x0f);
+  b[7] = counter & 0xff;
+  b[8] = 0x80 | ((b[8] ?? 0) & 0x3f);
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
