@@ -134,6 +134,8 @@ export interface BotRuntime {
   settings: BotSettings;
   enabled: boolean;
   workflowId: string | null;
+  /** none: reply at once; always: hold the answer as a draft for a human. @defaultValue 'none' */
+  approvalPolicy?: 'none' | 'always';
 }
 
 export interface AcceptOutcome {

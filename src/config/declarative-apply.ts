@@ -1,0 +1,124 @@
+import type { AdapterRegistry } from '../adapters/registry.js';
+import type { Platform } from '../adapters/types.js';
+import { ConfigError } from '../errors.js';
+import type { DeclarativeConfig } from './declarative-schema.js';
+
+/** The repository methods applying a config needs. */
+export interface DeclarativeStores {
+  tenants: { upsertBySlug(input: { slug: string; name: string }): Promise<{ id: string }> };
+  workflows: {
+    upsert(input: {
+      tenantId: string;
+      name: string;
+      kind: string;
+      baseUrl: string;
+      apiKey: string;
+      inputMapping: Record<string, string>;
+      outputSelector: string | null;
+      responseMode: string;
+      timeoutMs: number;
+      settings: Record<string, unknown>;
+    }): Promise<{ id: string; changed: boolean }>;
+  };
+  bots: {
+    upsert(input: {
+      id?: string;
+      tenantId: string;
+      name: string;
+      platform: string;
+      mode: string;
+      credentials: Record<string, string>;
+      settings: Record<string, unknown>;
+      enabled: boolean;
+      workflowId: string | null;
+      approvalPolicy: string;
+    }): Promise<{ id: string; changed: boolean }>;
+  };
+}
+
+export interface ApplyReport {
+  changed: { kind: 'tenant' | 'workflow' | 'bot'; name: string; id: string }[];
+  unchanged: number;
+  bots: { tenant: string; name: string; id: string; platform: Platform; hookPath: string }[];
+}
+
+/**
+ * Applies a parsed declarative config: creates or updates tenants, workflows and bots in place, matched by name.
+ * Idempotent: applying the same file twice changes nothing. Credentials and settings are validated by the bot's
+ * platform adapter before anything is written.
+ */
+export async function applyDeclarativeConfig(
+  config: DeclarativeConfig,
+  deps: { stores: DeclarativeStores; adapters: AdapterRegistry },
+): Promise<ApplyReport> {
+  const { stores, adapters } = deps;
+  const problems: string[] = [];
+  const validated = config.tenants.map((tenant, t) =>
+    tenant.bots.map((bot, b) => {
+      const where = `tenants[${t}].bots[${b}] (${bot.name})`;
+      const adapter = adapters.get(bot.platform);
+      if (!adapter) {
+        problems.push(`${where}: platform ${bot.platform} is not available in this build`);
+        return undefined;
+      }
+      if (!adapter.modes.includes(bot.mode)) {
+        problems.push(`${where}.mode: ${bot.platform} supports ${adapter.modes.join(', ')}; got "${bot.mode}"`);
+        return undefined;
+      }
+      const credentials = adapter.credentialsSchema(bot.mode).safeParse(bot.credentials);
+      const settings = adapter.settingsSchema(bot.mode).safeParse(bot.settings);
+      for (const [field, result] of [['credentials', credentials], ['settings', settings]] as const) {
+        if (!result.success) {
+          // Paths only: values may be secrets.
+          for (const issue of result.error.issues) problems.push(`${where}.${field}.${issue.path.join('.')}: ${issue.message}`);
+        }
+      }
+      if (!credentials.success || !settings.success) return undefined;
+      return { credentials: credentials.data, settings: settings.data };
+    }),
+  );
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  const report: ApplyReport = { changed: [], unchanged: 0, bots: [] };
+  for (const [t, tenant] of config.tenants.entries()) {
+    const { id: tenantId } = await stores.tenants.upsertBySlug({ slug: tenant.slug, name: tenant.name });
+    const workflowIds = new Map<string, string>();
+    for (const wf of tenant.workflows) {
+      const { id, changed } = await stores.workflows.upsert({
+        tenantId,
+        name: wf.name,
+        kind: wf.kind,
+        baseUrl: wf.baseUrl,
+        apiKey: wf.apiKey,
+        inputMapping: wf.inputs,
+        outputSelector: wf.output ?? null,
+        responseMode: wf.responseMode,
+        timeoutMs: wf.timeoutMs,
+        settings: wf.settings,
+      });
+      workflowIds.set(wf.name, id);
+      if (changed) report.changed.push({ kind: 'workflow', name: `${tenant.slug}/${wf.name}`, id });
+      else report.unchanged++;
+    }
+    for (const [b, bot] of tenant.bots.entries()) {
+      const valid = validated[t]?.[b];
+      if (!valid) continue;
+      const { id, changed } = await stores.bots.upsert({
+        id: bot.id,
+        tenantId,
+        name: bot.name,
+        platform: bot.platform,
+        mode: bot.mode,
+        credentials: valid.credentials,
+        settings: valid.settings,
+        enabled: bot.enabled,
+        workflowId: bot.workflow ? (workflowIds.get(bot.workflow) ?? null) : null,
+        approvalPolicy: bot.approval,
+      });
+      if (changed) report.changed.push({ kind: 'bot', name: `${tenant.slug}/${bot.name}`, id });
+      else report.unchanged++;
+      report.bots.push({ tenant: tenant.slug, name: bot.name, id, platform: bot.platform, hookPath: `/hooks/${bot.platform}/${id}` });
+    }
+  }
+  return report;
+}

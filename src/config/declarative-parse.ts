@@ -1,0 +1,120 @@
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { declarativeSchema, type DeclarativeConfig } from './declarative-schema.js';
+
+/** Field names whose values must come from the environment, never from the file. */
+const SECRET_FIELD = /secret|token|key|password/i;
+const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
+const ENV_REF_ANYWHERE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+
+type Path = (string | number)[];
+
+function nodeAt(doc: ReturnType<typeof parseDocument>, path: Path): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    if (isMap(node)) node = node.get(key, true);
+    else if (isSeq(node)) node = node.get(Number(key), true);
+    else return undefined;
+  }
+  return (node ?? undefined) as Node | undefined;
+}
+
+function describe(path: Path): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+/**
+ * Parses a declarative config file: YAML → `${ENV}` references resolved → validated. Every error names the line and
+ * the field. Secrets (apiKey, credentials fields named like secret/token/key/password) must be `${ENV}` references.
+ */
+export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): DeclarativeConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (path: Path) => {
+    const range = nodeAt(doc, path)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const where = (path: Path) => {
+    const line = lineOf(path);
+    return `${file}${line ? `:${line}` : ''} ${describe(path)}`;
+  };
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+
+  const problems: string[] = [];
+  const resolveRefs = (value: unknown, path: Path): unknown => {
+    if (typeof value === 'string') {
+      const last = path[path.length - 1];
+      const isSecret = (path.includes('credentials') || last === 'apiKey') && typeof last === 'string' && (last === 'apiKey' || SECRET_FIELD.test(last));
+      if (isSecret && !ENV_REF.test(value)) {
+        problems.push(`${where(path)}: secrets must be given as \${ENV_VAR} references, not written in the file`);
+        return value;
+      }
+      return value.replace(ENV_REF_ANYWHERE, (_m, name: string) => {
+        const resolved = env[name];
+        if (resolved === undefined || resolved === '') {
+          problems.push(`${where(path)}: environment variable ${name} is not set`);
+          return '';
+        }
+        return resolved;
+      });
+    }
+    if (Array.isArray(value)) return value.map((v, i) => resolveRefs(v, [...path, i]));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (k === '__proto__' || k === 'constructor' || k === 'prototype') {
+          problems.push(`${where([...path, k])}: reserved key`);
+          continue;
+        }
+        out[k] = resolveRefs(v, [...path, k]);
+      }
+      return out;
+    }
+    return value;
+  };
+
+  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const resolved = resolveRefs(raw ?? {}, []);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+
+  const parsed = declarativeSchema.safeParse(resolved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${where(issue.path as Path)}: ${issue.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  const references = checkReferences(parsed.data);
+  if (references.length > 0) throw new ConfigError(references.map((d) => `${where(d.path)}: ${d.problem}`).join('\n'));
+  if (isScalar(doc.contents)) throw new ConfigError(`${file}: expected a mapping at the top level`);
+  return parsed.data;
+}
+
+/** Names unique where they must be; bots point at workflows of their own tenant. */
+function checkReferences(config: DeclarativeConfig): { path: Path; problem: string }[] {
+  const out: { path: Path; problem: string }[] = [];
+  const seenTenants = new Set<string>();
+  const seenBotIds = new Set<string>();
+  config.tenants.forEach((tenant, t) => {
+    if (seenTenants.has(tenant.slug)) out.push({ path: ['tenants', t, 'slug'], problem: `duplicate tenant "${tenant.slug}"` });
+    seenTenants.add(tenant.slug);
+    for (const list of ['workflows', 'bots'] as const) {
+      const seen = new Set<string>();
+      tenant[list].forEach((item, i) => {
+        if (seen.has(item.name)) out.push({ path: ['tenants', t, list, i, 'name'], problem: `duplicate name "${item.name}"` });
+        seen.add(item.name);
+      });
+    }
+    tenant.bots.forEach((bot, b) => {
+      if (bot.workflow && !tenant.workflows.some((w) => w.name === bot.workflow)) {
+        out.push({ path: ['tenants', t, 'bots', b, 'workflow'], problem: `no workflow named "${bot.workflow}" in tenant ${tenant.slug}` });
+      }
+      if (!bot.id) return;
+      if (seenBotIds.has(bot.id)) out.push({ path: ['tenants', t, 'bots', b, 'id'], problem: `duplicate bot id "${bot.id}"` });
+      seenBotIds.add(bot.id);
+    });
+  });
+  return out;
+}

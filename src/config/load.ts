@@ -1,0 +1,72 @@
+import { resolve, join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { envSchema } from './schema.js';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; publicBaseUrl?: string; hookMaxBodyBytes: number };
+  logLevel: string;
+  dataDir: string;
+  database: { url: string; provider: 'sqlite' | 'postgresql' };
+  redisUrl?: string;
+  /** Raw key ring text; absent in the embedded default, which then keeps a key file in dataDir. */
+  secretKey?: string;
+  secretKeyFile: string;
+  declarativeConfigPath?: string;
+  queue: { name: string; concurrency: number; attempts: number; backoffMs: number; maxBackoffMs: number };
+  sweep: { intervalMs: number; graceMs: number };
+  shutdownTimeoutMs: number;
+  metricsEnabled: boolean;
+  platforms: { wecomApiBase: string; slackApiUrl: string };
+}
+
+/**
+ * Parses the environment once. A wrong value stops startup with a message naming the variable and what is expected.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `  ${name}: ${issue.message} (got ${JSON.stringify(picked[name] ?? '')})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SWITCHBOARD_DATA_DIR);
+  const databaseUrl = e.DATABASE_URL ?? `file:${join(dataDir, 'switchboard.db')}`;
+  const provider = databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
+  if (provider === 'postgresql' && !e.SWITCHBOARD_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SWITCHBOARD_SECRET_KEY: required with PostgreSQL (every process must share one key ring); ' +
+        'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL, hookMaxBodyBytes: e.HOOK_MAX_BODY_BYTES },
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: { url: databaseUrl, provider },
+    redisUrl: e.REDIS_URL,
+    secretKey: e.SWITCHBOARD_SECRET_KEY,
+    secretKeyFile: join(dataDir, 'secret.key'),
+    declarativeConfigPath: e.SWITCHBOARD_CONFIG,
+    queue: {
+      name: e.QUEUE_NAME,
+      concurrency: e.WORKER_CONCURRENCY,
+      attempts: e.JOB_ATTEMPTS,
+      backoffMs: e.JOB_BACKOFF_MS,
+      maxBackoffMs: e.JOB_MAX_BACKOFF_MS,
+    },
+    sweep: { intervalMs: e.SWEEP_INTERVAL_MS, graceMs: e.SWEEP_GRACE_MS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsEnabled: e.METRICS_ENABLED,
+    platforms: { wecomApiBase: e.WECOM_API_BASE, slackApiUrl: e.SLACK_API_URL },
+  };
+}

@@ -1,0 +1,83 @@
+import type { AcceptOutcome, Inbox, NormalizedMessage } from '../adapters/types.js';
+import { UnavailableError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Queue } from '../queue/types.js';
+import { createBatcher } from './batcher.js';
+import { conversationKeyOf } from './conversation-key.js';
+import type { InsertedMessage, MessageStore, NewMessage } from './ports.js';
+
+/** The fields of a normalized message that have no column of their own. */
+export interface MessagePayload {
+  conversation: NormalizedMessage['conversation'];
+  mentionsBot: boolean;
+  attachments: NormalizedMessage['attachments'];
+  replyTarget: NormalizedMessage['replyTarget'];
+}
+
+export function toNewMessage(m: NormalizedMessage, traceId?: string): NewMessage {
+  const payload: MessagePayload = {
+    conversation: m.conversation,
+    mentionsBot: m.mentionsBot,
+    attachments: m.attachments,
+    replyTarget: m.replyTarget,
+  };
+  return {
+    tenantId: m.tenantId,
+    botId: m.botId,
+    platform: m.platform,
+    platformMessageId: m.id,
+    conversationKey: conversationKeyOf(m),
+    senderId: m.sender.id,
+    senderName: m.sender.name,
+    text: m.text,
+    payload: payload as unknown as Record<string, unknown>,
+    traceId,
+    receivedAt: new Date(m.receivedAt),
+  };
+}
+
+/**
+ * Step 5 of the pipeline: dedupe + persist + enqueue, in that order.
+ * - Persisting fails → the caller gets UnavailableError (ingress answers 503 and the platform retries).
+ * - Only enqueueing fails → the message stays `queued`; the sweep enqueues it later. The caller still acks.
+ * Writes from concurrent callbacks are coalesced into one batch insert.
+ */
+export function createInbox(deps: { messages: MessageStore; queue: Queue; logger: Logger; metrics?: Metrics }): Inbox {
+  const { messages, queue, logger, metrics } = deps;
+  const batcher = createBatcher<NewMessage, InsertedMessage>((rows) => messages.insertBatch(rows));
+
+  return {
+    async accept(normalized) {
+      if (normalized.length === 0) return [];
+      let inserted: InsertedMessage[];
+      try {
+        inserted = await batcher.submit(normalized.map((m) => toNewMessage(m)));
+      } catch (err) {
+        logger.error({ err }, 'inbox: persisting messages failed');
+        throw new UnavailableError('store_unavailable', 'could not persist the message', { cause: err });
+      }
+      const outcomes: AcceptOutcome[] = inserted.map((row) => ({
+        messageId: row.id,
+        platformMessageId: row.platformMessageId,
+        duplicate: row.duplicate,
+      }));
+      await Promise.all(
+        outcomes
+          .filter((o) => !o.duplicate)
+          .map((o) =>
+            queue.enqueue({ messageId: o.messageId }).catch((err: unknown) => {
+              metrics?.enqueueFailures.inc();
+              logger.warn({ err, messageId: o.messageId }, 'inbox: enqueue failed; the sweep will retry');
+            }),
+          ),
+      );
+      if (metrics) {
+        const dup = outcomes.filter((o) => o.duplicate).length;
+        metrics.inboxAccepted.inc({ result: 'new' }, outcomes.length - dup);
+        if (dup) metrics.inboxAccepted.inc({ result: 'duplicate' }, dup);
+      }
+      return outcomes;
+    },
+  };
+}

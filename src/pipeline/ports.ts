@@ -1,0 +1,143 @@
+/**
+ * What the pipeline needs from storage, stated as narrow interfaces. The Prisma repositories in src/store implement
+ * them; the pipeline never imports Prisma.
+ */
+import type { BotRuntime } from '../adapters/types.js';
+import type { WorkflowConfig } from '../workflow-client/types.js';
+
+export type MessageStatus = 'queued' | 'running' | 'awaiting_approval' | 'replied' | 'failed' | 'ignored';
+
+export interface NewMessage {
+  tenantId: string;
+  botId: string;
+  platform: string;
+  platformMessageId: string;
+  conversationKey: string;
+  senderId: string;
+  senderName?: string;
+  text: string;
+  payload: Record<string, unknown>;
+  traceId?: string;
+  receivedAt: Date;
+}
+
+export interface InsertedMessage {
+  id: string;
+  platformMessageId: string;
+  duplicate: boolean;
+}
+
+export interface StoredMessage {
+  id: string;
+  tenantId: string;
+  botId: string;
+  platform: string;
+  platformMessageId: string;
+  conversationKey: string;
+  senderId: string;
+  senderName: string | null;
+  text: string;
+  payload: unknown;
+  status: string;
+  attempts: number;
+  traceId: string | null;
+  receivedAt: Date;
+}
+
+export interface MessageStore {
+  insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]>;
+  getForWorker(id: string): Promise<StoredMessage | null>;
+  claimForWorker(id: string, from: string[], to: string): Promise<boolean>;
+  setStatusForWorker(
+    id: string,
+    status: MessageStatus,
+    extra?: { errorCode?: string | null; lastError?: string | null; finished?: boolean },
+  ): Promise<void>;
+  isHeadOfConversation(conversationKey: string, id: string): Promise<boolean>;
+  /** Oldest first; `afterId` pages on. */
+  findIdsByStatus(statuses: string[], opts: { updatedBefore?: Date; limit: number; afterId?: string }): Promise<string[]>;
+}
+
+export interface ConversationRow {
+  id: string;
+  workflowConversationId: string | null;
+}
+
+export interface ConversationStore {
+  upsert(input: {
+    tenantId: string;
+    botId: string;
+    platformConversationId: string;
+    threadKey: string;
+    type: string;
+  }): Promise<ConversationRow>;
+  acquireLock(id: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLock(id: string, owner: string): Promise<void>;
+  setWorkflowConversationId(tenantId: string, id: string, value: string | null): Promise<void>;
+}
+
+export interface RunSuccess {
+  answer: string;
+  files?: unknown;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  totalTokens?: number | null;
+  totalPrice?: string | null;
+  currency?: string | null;
+  latencyMs?: number | null;
+  providerTaskId?: string | null;
+  providerMessageId?: string | null;
+  workflowRunId?: string | null;
+  workflowConversationId?: string | null;
+  humanInput?: unknown;
+  status?: 'succeeded' | 'paused';
+}
+
+export interface StoredRun {
+  id: string;
+  status: string;
+  answer: string | null;
+  files: unknown;
+  totalTokens: number | null;
+  totalPrice: string | null;
+  currency: string | null;
+}
+
+export interface RunStore {
+  start(input: { tenantId: string; messageId: string; workflowId: string | null; attempt: number; inputs: unknown }): Promise<string>;
+  succeed(id: string, result: RunSuccess): Promise<void>;
+  fail(id: string, input: { errorCode: string; error: string }): Promise<void>;
+  findSucceededForWorker(messageId: string): Promise<StoredRun | null>;
+}
+
+export type DeliveryKind = 'reply' | 'fallback' | 'notice';
+
+export interface DeliveryStore {
+  start(input: { tenantId: string; messageId: string; runId: string | null; kind: DeliveryKind }): Promise<string>;
+  markSent(id: string, input: { platformMessageId: string; ref: unknown }): Promise<void>;
+  markFailed(id: string, input: { errorCode: string; error: string }): Promise<void>;
+  findSentForWorker(messageId: string, kind: DeliveryKind): Promise<{ id: string } | null>;
+}
+
+export interface ApprovalStore {
+  create(input: { tenantId: string; messageId: string; runId: string | null; draft: string }): Promise<{ id: string }>;
+}
+
+export interface BotStore {
+  getRuntime(id: string): Promise<BotRuntime | null>;
+  listEnabled(): Promise<BotRuntime[]>;
+}
+
+export interface WorkflowStore {
+  getConfigForWorker(id: string): Promise<WorkflowConfig | null>;
+}
+
+export interface PipelineStores {
+  messages: MessageStore;
+  conversations: ConversationStore;
+  runs: RunStore;
+  deliveries: DeliveryStore;
+  approvals: ApprovalStore;
+  bots: BotStore;
+  workflows: WorkflowStore;
+}

@@ -1,0 +1,33 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from '../observability/logger.js';
+import { errorHandler } from './error-handler.js';
+import { requestId } from './request-id.js';
+import { mountHealthRoutes, type ReadinessCheck } from './routes/health.js';
+import { mountHookRoutes, type HookRouteDeps } from './routes/hooks.js';
+import { staticConsole } from './static-console.js';
+import type { Registry } from 'prom-client';
+
+export interface AppDeps {
+  logger: Logger;
+  hooks: HookRouteDeps;
+  readiness: Record<string, ReadinessCheck>;
+  metricsRegistry?: Registry;
+  consoleRoot?: string;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  // Errors are answered by errorHandler; Koa's default handler would print stacks to stderr.
+  app.silent = true;
+  const router = new Router();
+  mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry });
+  mountHookRoutes(router, deps.hooks);
+
+  app.use(errorHandler(deps.logger));
+  app.use(requestId);
+  if (deps.consoleRoot) app.use(staticConsole(deps.consoleRoot));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

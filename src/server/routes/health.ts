@@ -1,0 +1,36 @@
+import type Router from '@koa/router';
+import type { Registry } from 'prom-client';
+
+export type ReadinessCheck = () => Promise<boolean>;
+
+/** `/healthz`: the process serves. `/readyz`: its dependencies (database, queue) answer. `/metrics`: Prometheus. */
+export function mountHealthRoutes(router: Router, deps: { checks: Record<string, ReadinessCheck>; metrics?: Registry }) {
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    const names = Object.keys(deps.checks);
+    const results = await Promise.all(
+      names.map(async (name) => {
+        const check = deps.checks[name];
+        const ok = await Promise.race([
+          check ? check().catch(() => false) : Promise.resolve(false),
+          new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref()),
+        ]);
+        return [name, ok ? 'ok' : 'unavailable'] as const;
+      }),
+    );
+    const ready = results.every(([, state]) => state === 'ok');
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+  });
+
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    router.get('/metrics', async (ctx) => {
+      ctx.type = registry.contentType;
+      ctx.body = await registry.metrics();
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { AdapterRegistry } from '../../adapters/registry.js';
+import type { Ack, Inbox, IngressResult } from '../../adapters/types.js';
+import { NotFoundError } from '../../errors.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { BotCache } from '../../pipeline/bot-cache.js';
+import { headersOf, queryOf } from '../inbound-request.js';
+import { assertDeclaredLength, readRawBody } from '../raw-body.js';
+
+export interface HookRouteDeps {
+  adapters: AdapterRegistry;
+  bots: BotCache;
+  inbox: Inbox;
+  maxBodyBytes: number;
+  metrics?: Metrics;
+}
+
+function respond(ctx: Context, answer: Ack | Extract<IngressResult, { kind: 'answer' }>) {
+  ctx.status = answer.status;
+  if (answer.contentType) ctx.type = answer.contentType;
+  if ('headers' in answer && answer.headers) ctx.set(answer.headers);
+  if (typeof answer.body === 'string') {
+    if (!answer.contentType) ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = answer.body;
+  } else ctx.body = answer.body;
+}
+
+/**
+ * `/hooks/:platform/:botId` — steps 1–6 of the pipeline: route → verify → decode → normalize (the adapter) →
+ * accept (inbox: dedupe + persist + enqueue) → ack. No call to the workflow or the platform API happens here.
+ */
+export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
+  const { adapters, bots, inbox, maxBodyBytes, metrics } = deps;
+
+  const handle = async (ctx: Context) => {
+    const started = performance.now();
+    const platform = String(ctx.params.platform);
+    const botId = String(ctx.params.botId);
+    const adapter = adapters.get(platform);
+    if (!adapter) throw new NotFoundError('unknown_platform', `unknown platform: ${platform.slice(0, 32)}`);
+    assertDeclaredLength(ctx.req, maxBodyBytes);
+    const bot = await bots.get(botId);
+    if (!bot || bot.platform !== platform || !bot.enabled) throw new NotFoundError('unknown_bot', 'no such bot');
+
+    const rawBody = await readRawBody(ctx.req, maxBodyBytes);
+    let outcome = 'error';
+    try {
+      const result = await adapter.ingest(
+        {
+          method: ctx.method,
+          subPath: ctx.params.rest ? `/${String(ctx.params.rest)}` : '',
+          query: queryOf(ctx),
+          headers: headersOf(ctx),
+          rawBody,
+          receivedAt: Date.now(),
+        },
+        bot,
+      );
+      outcome = result.kind;
+      if (result.kind === 'messages') {
+        await inbox.accept(result.messages);
+        respond(ctx, result.ack);
+      } else if (result.kind === 'ignored') respond(ctx, result.ack);
+      else respond(ctx, result);
+    } finally {
+      metrics?.ingressRequests.inc({ platform, outcome });
+      metrics?.ingressDuration.observe({ platform }, performance.now() - started);
+    }
+  };
+
+  router.all('/hooks/:platform/:botId', handle);
+  router.all('/hooks/:platform/:botId/*rest', handle);
+}

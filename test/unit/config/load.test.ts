@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { ConfigError } from '../../../src/errors.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded default when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.database.provider).toBe('sqlite');
+    expect(config.database.url).toMatch(/^file:.*data[/\\]switchboard\.db$/);
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.http).toMatchObject({ host: '0.0.0.0', port: 3000 });
+    expect(config.queue.concurrency).toBe(8);
+  });
+
+  it('names the variable and what is expected when a value is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*"eighty"/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must start with file: or postgres:\/\/ or postgresql:\/\//);
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ METRICS_ENABLED: 'maybe' })).toThrow(/METRICS_ENABLED/);
+  });
+
+  it('fails closed: PostgreSQL without a secret key ring is a startup error', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgresql://u@127.0.0.1/db' })).toThrow(/SWITCHBOARD_SECRET_KEY: required with PostgreSQL/);
+    const ok = loadConfig({ DATABASE_URL: 'postgresql://u@127.0.0.1/db', SWITCHBOARD_SECRET_KEY: 'x'.repeat(44) });
+    expect(ok.database.provider).toBe('postgresql');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' }).http.port).toBe(3000);
+  });
+});
