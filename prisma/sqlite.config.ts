@@ -7,6 +7,8 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: './sqlite/schema.prisma',
+  // Read by `prisma migrate status`; src/store/migrate.ts applies them (see there).
+  migrations: { path: './migrations/sqlite' },
   async adapter() {
     return new PrismaBetterSQLite3({ url: process.env.DATABASE_URL ?? 'file:./data/switchboard.db' });
   },

@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
+import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
+import { parseDatabaseUrl, type DatabaseTarget, type Provider } from './database-url.js';
+
+export type { Provider, DatabaseTarget };
+
+/** The Prisma client every repository takes. Both generated clients share this shape; the PostgreSQL one is cast. */
+export type Db = SqlitePrismaClient;
+
+export interface Database {
+  db: Db;
+  provider: Provider;
+  /** Where the database lives; the migrator opens its own driver connection from it. */
+  target: DatabaseTarget;
+  /** True when the database answers a trivial query (readiness checks); never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** How long a SQLite connection waits for another writer before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens the database named by DATABASE_URL (unset: `file:./data/switchboard.db`, its folder created).
+ * SQLite runs in WAL mode with foreign keys on; PostgreSQL honours a `?schema=` parameter (search_path).
+ */
+export async function createDatabase(url: string | undefined): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  return target.provider === 'sqlite' ? openSqlite(target) : openPostgres(target);
+}
+
+async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>): Promise<Database> {
+  mkdirSync(dirname(target.file), { recursive: true });
+  const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const db = new SqlitePrismaClient({ adapter });
+  try {
+    // One connection per client: these per-connection settings hold for every query it runs.
+    await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+    await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+  } catch (err) {
+    await db.$disconnect().catch(() => undefined);
+    throw err;
+  }
+  return { db, provider: 'sqlite', target, ping: () => ping(db), close: () => db.$disconnect() };
+}
+
+async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgresql' }>): Promise<Database> {
+  const pool = new pg.Pool(postgresClientConfig(target));
+  const adapter = new PrismaPg(pool, target.schema ? { schema: target.schema } : undefined);
+  const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+  return {
+    db,
+    provider: 'postgresql',
+    target,
+    ping: () => ping(db),
+    async close() {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+async function ping(db: Db): Promise<boolean> {
+  try {
+    await db.$queryRawUnsafe('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Driver settings for a PostgreSQL target: raw SQL sees the same tables as Prisma through search_path. */
+export function postgresClientConfig(target: Extract<DatabaseTarget, { provider: 'postgresql' }>): pg.ClientConfig {
+  return {
+    connectionString: target.connectionString,
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import type { Conversation } from '../../generated/sqlite/client.js';
+import type { Db } from '../client.js';
+import { StoreError } from '../errors.js';
+import { newId } from '../ids.js';
+import { createOrFetch } from './create-or-fetch.js';
+
+export type { Conversation };
+
+export interface ConversationKey {
+  tenantId: string;
+  botId: string;
+  platformConversationId: string;
+  /** '' when there is no thread. */
+  threadKey: string;
+  /** direct | group */
+  type: string;
+}
+
+export class ConversationRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The conversation of that (bot, platform conversation, thread), created on first use; touches lastActivityAt. */
+  async upsert(input: ConversationKey): Promise<Conversation> {
+    const existing = await this.find(input);
+    if (existing) return this.touch(existing, input.tenantId);
+    const { row, created } = await createOrFetch(
+      () => this.db.conversation.create({ data: { id: newId(), ...input, lastActivityAt: this.now() } }),
+      () => this.find(input),
+    );
+    return created ? row : this.touch(row, input.tenantId);
+  }
+
+  /**
+   * Takes the processing lock when it is free, expired, or already ours (then it is renewed for `ttlMs`).
+   * One conditional UPDATE: two workers never both get true.
+   */
+  async acquireLock(id: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    const { count } = await this.db.conversation.updateMany({
+      where: { id, OR: [{ lockedBy: null }, { lockedUntil: null }, { lockedUntil: { lt: now } }, { lockedBy: owner }] },
+      data: { lockedBy: owner, lockedUntil: new Date(now.getTime() + ttlMs) },
+    });
+    return count === 1;
+  }
+
+  /** Frees the lock if `owner` still holds it (an expired lock taken over by another worker stays theirs). */
+  async releaseLock(id: string, owner: string): Promise<void> {
+    await this.db.conversation.updateMany({ where: { id, lockedBy: owner }, data: { lockedBy: null, lockedUntil: null } });
+  }
+
+  async setWorkflowConversationId(tenantId: string, id: string, value: string | null): Promise<void> {
+    await this.db.conversation.updateMany({ where: { id, tenantId }, data: { workflowConversationId: value } });
+  }
+
+  get(tenantId: string, id: string): Promise<Conversation | null> {
+    return this.db.conversation.findFirst({ where: { id, tenantId } });
+  }
+
+  private find(input: ConversationKey): Promise<Conversation | null> {
+    const { botId, platformConversationId, threadKey } = input;
+    return this.db.conversation.findUnique({ where: { botId_platformConversationId_threadKey: { botId, platformConversationId, threadKey } } });
+  }
+
+  private touch(row: Conversation, tenantId: string): Promise<Conversation> {
+    if (row.tenantId !== tenantId) throw new StoreError('id_conflict', `conversation ${row.id} belongs to another tenant`);
+    return this.db.conversation.update({ where: { id: row.id }, data: { lastActivityAt: this.now() } });
+  }
+}

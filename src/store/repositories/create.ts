@@ -1,0 +1,46 @@
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Db } from '../client.js';
+import { ApprovalRepository } from './approvals.js';
+import { AuditRepository } from './audit.js';
+import { BotRepository } from './bots.js';
+import { ConversationRepository } from './conversations.js';
+import { DeliveryRepository } from './deliveries.js';
+import { MembershipRepository } from './memberships.js';
+import { MessageRepository } from './messages.js';
+import { RunRepository } from './runs.js';
+import { SessionRepository } from './sessions.js';
+import { TenantRepository } from './tenants.js';
+import { UserRepository } from './users.js';
+import { WorkflowRepository } from './workflows.js';
+
+export interface Repositories {
+  tenants: TenantRepository;
+  workflows: WorkflowRepository;
+  bots: BotRepository;
+  messages: MessageRepository;
+  conversations: ConversationRepository;
+  runs: RunRepository;
+  deliveries: DeliveryRepository;
+  approvals: ApprovalRepository;
+  users: UserRepository;
+  memberships: MembershipRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+}
+
+export function createRepositories(db: Db, secrets: SecretBox): Repositories {
+  return {
+    tenants: new TenantRepository(db),
+    workflows: new WorkflowRepository(db, secrets),
+    bots: new BotRepository(db, secrets),
+    messages: new MessageRepository(db),
+    conversations: new ConversationRepository(db),
+    runs: new RunRepository(db),
+    deliveries: new DeliveryRepository(db),
+    approvals: new ApprovalRepository(db),
+    users: new UserRepository(db),
+    memberships: new MembershipRepository(db),
+    sessions: new SessionRepository(db),
+    audit: new AuditRepository(db),
+  };
+}
