@@ -12,5 +12,5 @@ export interface WorkflowGateway {
   behaviour(config: WorkflowConfig): { fallbackText: string; resetCommands: string[] };
 }
 
-export const DEFAULT_FALLBACK_TEXT = "Sorry, I couldn't answer that just now. Please try again in a moment.";
+export { DEFAULT_FALLBACK_TEXT } from '../workflow-client/settings.js';
 export const RESET_NOTICE = 'Started a new conversation.';
