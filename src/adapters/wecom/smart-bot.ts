@@ -1,0 +1,262 @@
+/**
+ * The smart bot's (智能机器人) answer channels.
+ *
+ * Stream protocol: the message callback is answered with an encrypted `{"msgtype":"stream","stream":{"id",
+ * "finish":false,"content":""}}`; WeCom then sends refresh callbacks (`msgtype: stream`, `stream.id`) for up to
+ * 6 minutes from the user's send, and each is answered with the cumulative content so far (markdown,
+ * ≤ 20480 bytes), `finish: true` once done. The worker (which may be another process) writes the state to the
+ * KeyValueStore; the web process answering refreshes reads it.
+ *
+ * Deadline: near the end of WeCom's polling window a refresh closes the stream with what exists plus a notice,
+ * and the worker then delivers the full answer once through `response_url`. Which of the two ends the stream is
+ * decided by one `setIfAbsent` on an end marker, so the answer is shown exactly once either way.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import type { WecomCrypto } from '../../crypto/wecom-crypto.js';
+import type { Logger } from '../../observability/logger.js';
+import type { KeyValueStore } from '../../store/kv.js';
+import type { Reply, ReplyStream, SentRef } from '../types.js';
+import { transportError, translateWecomErrcode } from './errors.js';
+import type { SmartBotReplyTarget } from './normalize.js';
+import { renderWecomText, truncateUtf8, WECOM_STREAM_LIMIT_BYTES, type WecomReplyFormat } from './render.js';
+
+/** WeCom polls for this long after the user's send. */
+export const STREAM_POLL_WINDOW_MS = 360_000;
+/** A refresh after this long (from the first refresh) closes the stream and hands over to response_url. */
+export const STREAM_CLOSE_AFTER_MS = 330_000;
+/** State lives as long as response_url is usable. */
+const STATE_TTL_MS = 3_600_000;
+/** Minimum spacing of intermediate writes while streaming. @defaultValue 300 */
+const DEFAULT_PUSH_INTERVAL_MS = 300;
+const MAX_STREAM_IMAGES = 10;
+const MAX_STREAM_IMAGE_BYTES = 2 * 1024 * 1024;
+
+export const STREAM_HANDOVER_NOTICE = '\n\n> ⏳ 回答较长，完整内容将另行发送 (the full answer follows in a separate message)';
+
+export interface StreamImage {
+  base64: string;
+  md5: string;
+}
+
+export interface StreamState {
+  content: string;
+  finish: boolean;
+  images?: StreamImage[];
+}
+
+const keys = (botId: string, streamId: string) => {
+  const base = `wecom:stream:${botId}:${streamId}`;
+  return { state: base, start: `${base}:start`, end: `${base}:end` };
+};
+
+/** The plaintext of a stream answer. */
+export function streamReplyPlaintext(streamId: string, state: StreamState): string {
+  const stream: Record<string, unknown> = { id: streamId, finish: state.finish, content: state.content };
+  if (state.finish && state.images?.length) {
+    stream.msg_item = state.images.map((image) => ({ msgtype: 'image', image }));
+  }
+  return JSON.stringify({ msgtype: 'stream', stream });
+}
+
+/** The encrypted JSON reply WeCom expects: `{encrypt, msgsignature, timestamp, nonce}`. */
+export function encryptJsonReply(
+  crypto: WecomCrypto,
+  plaintext: string,
+  nowMs: number,
+): { encrypt: string; msgsignature: string; timestamp: string; nonce: string } {
+  const r = crypto.encryptReply(plaintext, String(Math.floor(nowMs / 1000)), String(randomInt(1_000_000_000, 9_999_999_999)));
+  return { encrypt: r.encrypt, msgsignature: r.signature, timestamp: r.timestamp, nonce: r.nonce };
+}
+
+function parseState(raw: string | undefined): StreamState | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<StreamState>;
+    if (typeof v.content === 'string' && typeof v.finish === 'boolean') {
+      return { content: v.content, finish: v.finish, ...(Array.isArray(v.images) ? { images: v.images } : {}) };
+    }
+  } catch {
+    /* corrupt state reads as absent */
+  }
+  return undefined;
+}
+
+export interface SmartBotStreamsOptions {
+  kv: KeyValueStore;
+  logger: Logger;
+  http: AxiosInstance;
+  clock?: () => number;
+  pushIntervalMs?: number;
+}
+
+export class SmartBotStreams {
+  private readonly kv: KeyValueStore;
+  private readonly logger: Logger;
+  private readonly http: AxiosInstance;
+  private readonly clock: () => number;
+  private readonly pushIntervalMs: number;
+
+  constructor(opts: SmartBotStreamsOptions) {
+    this.kv = opts.kv;
+    this.logger = opts.logger;
+    this.http = opts.http;
+    this.clock = opts.clock ?? Date.now;
+    this.pushIntervalMs = opts.pushIntervalMs ?? DEFAULT_PUSH_INTERVAL_MS;
+  }
+
+  /** What a refresh callback for `streamId` is answered with. */
+  async answerRefresh(botId: string, streamId: string): Promise<StreamState> {
+    const k = keys(botId, streamId);
+    const state = parseState(await this.kv.get(k.state));
+    if (state?.finish) return state;
+    const now = this.clock();
+    let started = Number(await this.kv.get(k.start));
+    if (!Number.isFinite(started) || started <= 0) {
+      await this.kv.setIfAbsent(k.start, String(now), STATE_TTL_MS);
+      started = Number(await this.kv.get(k.start)) || now;
+    }
+    if (now - started < STREAM_CLOSE_AFTER_MS) return { content: state?.content ?? '', finish: false };
+    if (await this.kv.setIfAbsent(k.end, 'closed', STATE_TTL_MS)) {
+      this.logger.info({ botId, streamId }, 'wecom stream closed at the polling deadline; answer goes to response_url');
+      const partial = truncateUtf8(state?.content ?? '', WECOM_STREAM_LIMIT_BYTES - Buffer.byteLength(STREAM_HANDOVER_NOTICE));
+      return { content: partial + STREAM_HANDOVER_NOTICE, finish: true };
+    }
+    // The worker finished in between: its final state was written before it claimed the end marker.
+    return parseState(await this.kv.get(k.state)) ?? { content: '', finish: false };
+  }
+
+  /** A ReplyStream writing cumulative content for refresh callbacks to read. */
+  open(botId: string, target: SmartBotReplyTarget & { streamId: string }, format: WecomReplyFormat): ReplyStream {
+    return new KvReplyStream(this, botId, target, format);
+  }
+
+  /** Writes an intermediate state (not finished). */
+  async writeProgress(botId: string, streamId: string, content: string): Promise<void> {
+    await this.kv.set(keys(botId, streamId).state, JSON.stringify({ content, finish: false }), STATE_TTL_MS);
+  }
+
+  /**
+   * Ends the stream with the final answer. When a refresh already closed it at the deadline, or WeCom's polling
+   * window is over, the answer goes once through response_url instead.
+   */
+  async finish(botId: string, target: SmartBotReplyTarget & { streamId: string }, reply: Reply, format: WecomReplyFormat): Promise<SentRef> {
+    const k = keys(botId, target.streamId);
+    const rendered = renderWecomText(reply.text, format, reply.footer);
+    const content = truncateUtf8(rendered, WECOM_STREAM_LIMIT_BYTES);
+    const images = streamImages(reply);
+    const final: StreamState = { content, finish: true, ...(images.length ? { images } : {}) };
+    await this.kv.set(k.state, JSON.stringify(final), STATE_TTL_MS);
+    const claimed = await this.kv.setIfAbsent(k.end, 'finished', STATE_TTL_MS);
+    const late = target.receivedAt > 0 && this.clock() - target.receivedAt > STREAM_POLL_WINDOW_MS;
+    if (claimed && !late) {
+      return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'stream' } };
+    }
+    if (!target.responseUrl) {
+      this.logger.warn({ botId, streamId: target.streamId }, 'wecom stream closed before the answer and no response_url: answer not delivered');
+      return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'none' } };
+    }
+    await this.postResponseUrl(target.responseUrl, rendered, format);
+    return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'response_url' } };
+  }
+
+  /**
+   * Posts one reply to a response_url (usable once, within an hour). The URL is a capability: never logged.
+   */
+  async postResponseUrl(responseUrl: string, content: string, format: WecomReplyFormat): Promise<void> {
+    const body =
+      format === 'markdown'
+        ? { msgtype: 'markdown', markdown: { content: truncateUtf8(content, WECOM_STREAM_LIMIT_BYTES) } }
+        : { msgtype: 'text', text: { content: truncateUtf8(content, WECOM_STREAM_LIMIT_BYTES) } };
+    let status: number;
+    let data: unknown;
+    try {
+      const res = await this.http.post(responseUrl, body, { validateStatus: () => true });
+      status = res.status;
+      data = res.data;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw transportError('response_url', `network error${code ? ` (${code})` : ''}`);
+    }
+    if (status >= 500) throw transportError('response_url', `HTTP ${status}`);
+    const json = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+    const errcode = typeof json.errcode === 'number' ? json.errcode : status >= 400 ? -2 : 0;
+    if (errcode !== 0) throw translateWecomErrcode('response_url', errcode, typeof json.errmsg === 'string' ? json.errmsg : `HTTP ${status}`);
+  }
+
+  get pushInterval(): number {
+    return this.pushIntervalMs;
+  }
+
+  get now(): number {
+    return this.clock();
+  }
+}
+
+function streamImages(reply: Reply): StreamImage[] {
+  const out: StreamImage[] = [];
+  for (const f of reply.files ?? []) {
+    const isImage = f.kind === 'image' || /^image\/(png|jpe?g)$/.test(f.mime ?? '');
+    if (!isImage || !f.data || f.data.length > MAX_STREAM_IMAGE_BYTES) continue;
+    out.push({ base64: f.data.toString('base64'), md5: createHash('md5').update(f.data).digest('hex') });
+    if (out.length >= MAX_STREAM_IMAGES) break;
+  }
+  return out;
+}
+
+/** Coalesces pushes: at most one write per interval, always the latest text, writes serialized. */
+class KvReplyStream implements ReplyStream {
+  private latest: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private lastWrite = 0;
+  private done = false;
+
+  constructor(
+    private readonly streams: SmartBotStreams,
+    private readonly botId: string,
+    private readonly target: SmartBotReplyTarget & { streamId: string },
+    private readonly format: WecomReplyFormat,
+  ) {}
+
+  push(textSoFar: string): void {
+    if (this.done) return;
+    this.latest = textSoFar;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastWrite + this.streams.pushInterval - this.streams.now);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private flush(): void {
+    const text = this.latest;
+    if (text === undefined || this.done) return;
+    this.latest = undefined;
+    this.lastWrite = this.streams.now;
+    const content = truncateUtf8(renderWecomText(text, this.format), WECOM_STREAM_LIMIT_BYTES);
+    this.chain = this.chain
+      .then(() => this.streams.writeProgress(this.botId, this.target.streamId, content))
+      .catch(() => {
+        /* an intermediate write may fail; the final one is awaited and reported */
+      });
+  }
+
+  private async end(reply: Reply): Promise<SentRef> {
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    return this.streams.finish(this.botId, this.target, reply, this.format);
+  }
+
+  finish(reply: Reply): Promise<SentRef> {
+    return this.end(reply);
+  }
+
+  fail(reply: Reply): Promise<SentRef> {
+    return this.end(reply);
+  }
+}

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BotRuntime } from '../../../../src/adapters/types.js';
+import { createWecomAdapter } from '../../../../src/adapters/wecom/adapter.js';
+import { WecomApiError } from '../../../../src/adapters/wecom/errors.js';
+import { decodeEncodingAesKey, encryptWecomMedia } from '../../../../src/crypto/wecom-crypto.js';
+import { silentLogger } from '../../../../src/observability/logger.js';
+import { createMemoryKeyValueStore } from '../../../../src/store/kv.js';
+import { startFakeWecom, type FakeWecom } from '../../../fakes/fake-wecom.js';
+import { wecomCallbacks } from '../../../fakes/fake-wecom-callbacks.js';
+import { appBot, FIXTURE_AGENT, FIXTURE_CORP, smartBot, TEST_KEY, TEST_TOKEN } from '../../../unit/adapters/wecom/helpers.js';
+
+let fake: FakeWecom;
+beforeAll(async () => {
+  fake = await startFakeWecom({ corpId: FIXTURE_CORP, secret: 'app-secret', agentId: FIXTURE_AGENT, agentName: 'Helpdesk' });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+function build(clock?: () => number) {
+  return createWecomAdapter({
+    logger: silentLogger,
+    kv: createMemoryKeyValueStore(),
+    apiBaseUrl: fake.url,
+    clock,
+    publicBaseUrl: 'https://sb.example.com',
+    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    sleep: async () => undefined,
+    streamPushIntervalMs: 0,
+  });
+}
+const target = { mode: 'app', toUser: 'zhangsan', agentId: FIXTURE_AGENT };
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+describe('app sender', () => {
+  it('splits a long markdown answer under 2048 bytes per message, code fences balanced', async () => {
+    const adapter = build();
+    const code = '```sql\n' + Array.from({ length: 120 }, (_, i) => `SELECT ${i} AS "列${i}";`).join('\n') + '\n```';
+    const text = `# 报告\n\n${'数据分析结果 '.repeat(200)}\n\n${code}\n\n结束 ✅`;
+    const ref = await adapter.sender(appBot()).send(target, { text });
+    const sent = fake.sentMessages() as { msgtype: string; markdown: { content: string }; touser: string }[];
+    expect(sent.length).toBeGreaterThan(2);
+    for (const m of sent) {
+      expect(m).toMatchObject({ msgtype: 'markdown', touser: 'zhangsan', agentid: 1000002 });
+      expect(bytes(m.markdown.content)).toBeLessThanOrEqual(2048);
+      expect((m.markdown.content.match(/^```/gm) ?? []).length % 2).toBe(0);
+    }
+    expect(ref.platformMessageId).toBe('msg-1');
+    expect(ref.data).toMatchObject({ chunks: sent.length });
+  });
+
+  it('text format sends msgtype text with markdown removed', async () => {
+    const adapter = build();
+    await adapter.sender(appBot({}, { replyFormat: 'text' })).send(target, { text: '**Done** — see [docs](https://d)' });
+    expect(fake.sentMessages()).toEqual([
+      { touser: 'zhangsan', msgtype: 'text', text: { content: 'Done — see docs (https://d)' }, agentid: 1000002 },
+    ]);
+  });
+
+  it('uploads workflow files and sends them as image / file messages; URL-only files become links', async () => {
+    const adapter = build();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    await adapter.sender(appBot()).send(target, {
+      text: 'Here you go',
+      files: [
+        { name: 'chart.png', mime: 'image/png', data: png, kind: 'image' },
+        { name: '报告.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 test') },
+        { name: 'big.zip', url: 'https://files.example.com/big.zip' },
+      ],
+    });
+    expect(fake.uploads.map((u) => ({ type: u.type, contentType: u.contentType }))).toEqual([
+      { type: 'image', contentType: 'image/png' },
+      { type: 'file', contentType: 'application/pdf' },
+    ]);
+    expect(fake.uploads[0]!.filename).toBe('chart.png');
+    const sent = fake.sentMessages() as Record<string, unknown>[];
+    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'image', 'file']);
+    expect(sent[0]).toMatchObject({ markdown: { content: 'Here you go\n\n[big.zip](https://files.example.com/big.zip)' } });
+    expect(sent[1]).toMatchObject({ image: { media_id: 'media-1' } });
+    expect(sent[2]).toMatchObject({ file: { media_id: 'media-2' } });
+  });
+
+  it('a retried send skips the chunks already delivered', async () => {
+    const adapter = build();
+    const sender = adapter.sender(appBot({ id: 'progress' }));
+    const text = ['part one '.repeat(150), 'part two '.repeat(150), 'part three '.repeat(150)].join('\n\n');
+    const forMessage = { ...target, msgId: '7440000000000000009' };
+    fake.failNext('/cgi-bin/message/send', 40058, 1, 1); // the 2nd message fails for good
+    await expect(sender.send(forMessage, { text })).rejects.toBeInstanceOf(WecomApiError);
+    await sender.send(forMessage, { text });
+    const contents = (fake.sentMessages() as { markdown: { content: string } }[]).map((m) => m.markdown.content);
+    expect(contents).toHaveLength(3);
+    expect(new Set(contents).size).toBe(3);
+    expect(contents.join('')).toBe(text);
+  });
+
+  it('the same answer to two different messages is sent twice', async () => {
+    const sender = build().sender(appBot({ id: 'twice' }));
+    await sender.send({ ...target, msgId: '1' }, { text: 'OK' });
+    await sender.send({ ...target, msgId: '2' }, { text: 'OK' });
+    expect(fake.sentMessages()).toHaveLength(2);
+  });
+});
+
+describe('attachments', () => {
+  it('app: media/get bytes with name and type', async () => {
+    const adapter = build();
+    const data = Buffer.from([1, 2, 3, 4, 5]);
+    fake.addMedia('MEDIA_1', { data, mime: 'image/jpeg', name: 'photo.jpg' });
+    const file = await adapter.downloadAttachment(appBot(), { kind: 'image', ref: 'media:MEDIA_1' });
+    expect(file).toEqual({ name: 'photo.jpg', mime: 'image/jpeg', data });
+    const err = await adapter.downloadAttachment(appBot(), { kind: 'image', ref: 'media:GONE' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ errcode: 40007, retryable: false });
+  });
+
+  it('smart bot: the downloaded file is AES-decrypted with the bot key before reaching the workflow', async () => {
+    const adapter = build();
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(1000, 7)]);
+    const url = fake.addSmartBotFile('img-1', encryptWecomMedia(decodeEncodingAesKey(TEST_KEY), png));
+    const file = await adapter.downloadAttachment(smartBot(), { kind: 'image', ref: `url:${url}` });
+    expect(file.data.equals(png)).toBe(true);
+    expect(file.mime).toBe('image/png');
+    // Encrypted with another key: a typed 400-class error, not garbage.
+    const wrong = fake.addSmartBotFile('img-2', encryptWecomMedia(Buffer.alloc(32, 9), png));
+    const err = await adapter.downloadAttachment(smartBot(), { kind: 'image', ref: `url:${wrong}` }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400 });
+  });
+
+  it('end to end: an image callback → attachment ref → decrypted bytes', async () => {
+    const adapter = build();
+    const cb = wecomCallbacks({ token: TEST_TOKEN, encodingAesKey: TEST_KEY });
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(64, 1)]);
+    const url = fake.addSmartBotFile('img-3', encryptWecomMedia(decodeEncodingAesKey(TEST_KEY), jpeg));
+    const r = await adapter.ingest(
+      cb.inbound(cb.smartBot({ msgid: 'img-msg', chattype: 'single', from: { userid: 'u' }, msgtype: 'image', image: { url } })),
+      smartBot({}, { streaming: false }),
+    );
+    if (r.kind !== 'messages') throw new Error('expected messages');
+    const file = await adapter.downloadAttachment(smartBot(), r.messages[0]!.attachments[0]!);
+    expect(file.data.equals(jpeg)).toBe(true);
+    expect(file.mime).toBe('image/jpeg');
+  });
+});
+
+describe('smart bot answers', () => {
+  const cb = wecomCallbacks({ token: TEST_TOKEN, encodingAesKey: TEST_KEY });
+
+  async function receive(adapter: ReturnType<typeof build>, bot: BotRuntime, now: number) {
+    const r = await adapter.ingest(
+      cb.inbound(
+        cb.smartBot(
+          { msgid: `m-${now}`, chattype: 'single', from: { userid: 'u' }, msgtype: 'text', text: { content: 'q' }, response_url: fake.responseUrl(`r-${now}`) },
+          { now },
+        ),
+        now,
+      ),
+      bot,
+    );
+    if (r.kind !== 'messages') throw new Error('expected messages');
+    return r.messages[0]!;
+  }
+
+  it('without streaming: one markdown reply through response_url', async () => {
+    const adapter = build();
+    const bot = smartBot({}, { streaming: false });
+    const msg = await receive(adapter, bot, Date.now());
+    expect(adapter.sender(bot).openStream).toBeDefined();
+    await adapter.sender(bot).send(msg.replyTarget, { text: '**answer**' });
+    expect(fake.responses).toEqual([{ msgtype: 'markdown', markdown: { content: '**answer**' } }]);
+  });
+
+  it('past the polling deadline the stream closes with a notice and the full answer goes once to response_url', async () => {
+    let now = Date.now();
+    const adapter = build(() => now);
+    const bot = smartBot({ id: 'slow' });
+    const msg = await receive(adapter, bot, now);
+    const stream = await adapter.sender(bot).openStream!(msg.replyTarget);
+    stream.push('partial');
+    await new Promise((r) => setTimeout(r, 10));
+    const refresh = async () => {
+      const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+      if (r.kind !== 'answer') throw new Error('expected answer');
+      return (cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string } }).stream;
+    };
+    expect(await refresh()).toMatchObject({ finish: false, content: 'partial' });
+    now += 340_000;
+    const closed = await refresh();
+    expect(closed.finish).toBe(true);
+    expect(closed.content.startsWith('partial')).toBe(true);
+    const ref = await stream.finish({ text: 'the whole answer' });
+    expect(ref.data).toMatchObject({ via: 'response_url' });
+    expect(fake.responses).toEqual([{ msgtype: 'markdown', markdown: { content: 'the whole answer' } }]);
+  });
+
+  it('a stream finished in time is not also sent to response_url', async () => {
+    const adapter = build();
+    const bot = smartBot({ id: 'fast' });
+    const msg = await receive(adapter, bot, Date.now());
+    const ref = await (await adapter.sender(bot).openStream!(msg.replyTarget)).finish({ text: 'quick' });
+    expect(ref.data).toMatchObject({ via: 'stream' });
+    expect(fake.responses).toEqual([]);
+  });
+});
+
+describe('connection check', () => {
+  it('reports token, agent and the setup facts in precise sentences', async () => {
+    const report = await build().checkConnection(appBot());
+    expect(report.ok).toBe(true);
+    expect(report.items.map((i) => i.name)).toEqual(['Callback keys', 'Access token', 'Agent']);
+    expect(report.items[1]!.detail).toBe(`Fetched an access token for CorpID ${FIXTURE_CORP} with the given secret.`);
+    expect(report.items[2]!.detail).toBe(`AgentId ${FIXTURE_AGENT} is the app "Helpdesk" and the secret may use it.`);
+    expect(report.setup).toMatchObject({
+      callbackUrl: 'https://sb.example.com/hooks/wecom/bot-app-1',
+      token: TEST_TOKEN,
+      encodingAesKey: TEST_KEY,
+    });
+  });
+
+  it('diagnoses an untrusted IP', async () => {
+    fake.failNext('/cgi-bin/gettoken', 60020);
+    const report = await build().checkConnection(appBot({ id: 'ipcheck' }));
+    expect(report.ok).toBe(false);
+    const item = report.items.find((i) => i.name === 'Access token')!;
+    expect(item.ok).toBe(false);
+    expect(item.detail).toContain('Add 203.0.113.7 under App → Trusted IPs');
+  });
+
+  it('rejects a wrong agent id and a malformed key', async () => {
+    const bad = appBot({ id: 'badagent', credentials: { ...appBot().credentials, agentId: '42' } });
+    const report = await build().checkConnection(bad);
+    expect(report.items.find((i) => i.name === 'Agent')).toMatchObject({ ok: false });
+    expect(report.items.find((i) => i.name === 'Agent')!.detail).toContain('errcode 40056');
+    const badKey = appBot({ id: 'badkey', credentials: { ...appBot().credentials, encodingAesKey: 'short' } });
+    const r2 = await build().checkConnection(badKey);
+    expect(r2.items.find((i) => i.name === 'Callback keys')).toMatchObject({ ok: false });
+  });
+
+  it('a smart bot without API credentials checks its keys only', async () => {
+    const report = await build().checkConnection(smartBot());
+    expect(report.ok).toBe(true);
+    expect(report.items.map((i) => i.name)).toEqual(['Callback keys']);
+    expect(report.setup?.callbackUrl).toBe('https://sb.example.com/hooks/wecom/bot-smart-1');
+  });
+});
