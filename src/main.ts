@@ -190,6 +190,7 @@ export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
   const { config, logger, queue, processor } = runtime;
   const sweep = createSweep({
     messages: runtime.repos.messages,
+    conversations: runtime.repos.conversations,
     queue,
     logger,
     metrics: runtime.metrics,

@@ -73,6 +73,8 @@ export interface ConversationStore {
   }): Promise<ConversationRow>;
   acquireLock(id: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLock(id: string, owner: string): Promise<void>;
+  /** Sole-worker start only: frees locks left by a process that died. */
+  releaseAllLocks(): Promise<number>;
   setWorkflowConversationId(tenantId: string, id: string, value: string | null): Promise<void>;
 }
 

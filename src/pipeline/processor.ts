@@ -18,7 +18,10 @@ export interface ProcessorDeps {
   metrics?: Metrics;
   /** How long to wait before looking again when an earlier message of the conversation is still pending. */
   deferMs?: number;
-  /** Lease on a conversation while one of its messages runs; renewed while running. */
+  /**
+   * Lease on a conversation while one of its messages runs, renewed every third of it while running. Short, so a
+   * worker that dies holds its conversations only this long. @defaultValue 30000
+   */
   lockTtlMs?: number;
 }
 
@@ -79,7 +82,7 @@ function usageFooter(run: Pick<StoredRun, 'totalTokens' | 'totalPrice' | 'curren
 export function createProcessor(deps: ProcessorDeps) {
   const { stores, adapters, workflows, logger, metrics } = deps;
   const deferMs = deps.deferMs ?? 250;
-  const lockTtlMs = deps.lockTtlMs ?? 10 * 60_000;
+  const lockTtlMs = deps.lockTtlMs ?? 30_000;
   const processTag = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   async function loadBot(botId: string): Promise<BotRuntime> {

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Queue } from '../queue/types.js';
-import type { MessageStore } from './ports.js';
+import type { ConversationStore, MessageStore } from './ports.js';
 
 /**
  * The database is the record of every message; the queue only carries work. The sweep closes the gap:
@@ -12,6 +12,7 @@ import type { MessageStore } from './ports.js';
  */
 export function createSweep(deps: {
   messages: MessageStore;
+  conversations: Pick<ConversationStore, 'releaseAllLocks'>;
   queue: Queue;
   logger: Logger;
   metrics?: Metrics;
@@ -56,7 +57,10 @@ export function createSweep(deps: {
   }
 
   return {
+    /** Sole worker (embedded default) only: finish what the last process left, freeing the locks it held. */
     async recover(): Promise<number> {
+      const freed = await deps.conversations.releaseAllLocks();
+      if (freed > 0) logger.info({ count: freed }, 'freed conversation locks left by the previous process');
       const total = await enqueueAll(['queued', 'running']);
       if (total > 0) logger.info({ count: total }, 'recovered unfinished messages');
       return total;

@@ -458,11 +458,13 @@ export class FakeDify {
     const workflowRunId = randomUUID();
     record.taskId = taskId;
     const ctx: RunContext = { mode, answer, taskId, messageId, workflowRunId, conversationId: conversation?.id, step, chunks: step.chunks ?? this.options.chunks ?? 4, usage: { ...DEFAULT_USAGE, ...this.options.usage, ...step.usage } };
+    // Like Dify, the conversation and the turn exist from the moment the run starts, whether or not the client
+    // reads the response to its end.
+    if (conversation) {
+      conversation.turns.push(String(body.query ?? ''));
+      this.conversations.set(conversation.id, conversation);
+    }
     const commit = () => {
-      if (conversation) {
-        conversation.turns.push(String(body.query ?? ''));
-        this.conversations.set(conversation.id, conversation);
-      }
       this.answered.set(record.key, (this.answered.get(record.key) ?? 0) + 1);
     };
 

@@ -51,6 +51,15 @@ export class ConversationRepository {
     await this.db.conversation.updateMany({ where: { id, lockedBy: owner }, data: { lockedBy: null, lockedUntil: null } });
   }
 
+  /**
+   * Frees every processing lock. Only for a process that knows it is the sole worker (the embedded default at start):
+   * locks left by a process that died would otherwise hold their conversations until they expire.
+   */
+  async releaseAllLocks(): Promise<number> {
+    const { count } = await this.db.conversation.updateMany({ where: { lockedBy: { not: null } }, data: { lockedBy: null, lockedUntil: null } });
+    return count;
+  }
+
   async setWorkflowConversationId(tenantId: string, id: string, value: string | null): Promise<void> {
     await this.db.conversation.updateMany({ where: { id, tenantId }, data: { workflowConversationId: value } });
   }
