@@ -16,7 +16,8 @@ const TYPES: Record<string, string> = {
 
 const PLACEHOLDER = `<!doctype html><meta charset="utf-8"><title>Switchboard</title>
 <body style="font-family:system-ui;margin:3rem"><h1>Switchboard</h1>
-<p>The admin console has not been built. Run <code>npm run build</code> to build it.</p></body>`;
+<p>This build has no admin console yet. Ingress (<code>/hooks/&lt;platform&gt;/&lt;bot id&gt;</code>), <code>/healthz</code>,
+<code>/readyz</code> and <code>/metrics</code> are running; bots are set up with <code>switchboard config apply</code>.</p></body>`;
 
 /**
  * Serves the built console under `/admin`. Paths are resolved inside the root only; unknown paths fall back to

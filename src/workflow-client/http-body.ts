@@ -8,7 +8,6 @@ export async function readBodyText(body: Readable, maxBytes = 1024 * 1024): Prom
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     if (size + buf.length > maxBytes) {
       chunks.push(buf.subarray(0, maxBytes - size));
-      size = maxBytes;
       body.destroy();
       break;
     }
