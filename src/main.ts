@@ -65,7 +65,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
     }
     const secrets = await loadSecretBox({ secretKey: config.secretKey, keyFile: config.secretKeyFile, provider: config.database.provider });
-    const repos = createRepositories(database.db, secrets);
+    const repos = createRepositories(database, secrets);
     const kv = config.redisUrl ? createRedisKeyValueStore(config.redisUrl, `${config.queue.name}:kv:`) : createMemoryKeyValueStore();
     const adapters = createAdapterRegistry(
       overrides.adapters ?? [

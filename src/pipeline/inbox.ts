@@ -45,7 +45,10 @@ export function toNewMessage(m: NormalizedMessage, traceId?: string): NewMessage
  */
 export function createInbox(deps: { messages: MessageStore; queue: Queue; logger: Logger; metrics?: Metrics }): Inbox {
   const { messages, queue, logger, metrics } = deps;
-  const batcher = createBatcher<NewMessage, InsertedMessage>((rows) => messages.insertBatch(rows));
+  const batcher = createBatcher<NewMessage, InsertedMessage>((rows) => {
+    metrics?.inboxBatchSize.observe(rows.length);
+    return messages.insertBatch(rows);
+  });
 
   return {
     async accept(normalized) {

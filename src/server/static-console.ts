@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context, Next } from 'koa';
+import { BadRequestError } from '../errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +29,13 @@ export function staticConsole(root: string, prefix = '/admin') {
   return async (ctx: Context, next: Next) => {
     if (ctx.path !== prefix && !ctx.path.startsWith(prefix + '/')) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    const relative = decodeURIComponent(ctx.path.slice(prefix.length)).replace(/^\/+/, '');
+    let relative: string;
+    try {
+      relative = decodeURIComponent(ctx.path.slice(prefix.length)).replace(/^\/+/, '');
+    } catch {
+      // A malformed percent-escape (`%E0%A4%A`) is bad input, not a server error.
+      throw new BadRequestError('bad_path', 'malformed path');
+    }
     const candidate = normalize(join(root, relative));
     const insideRoot = candidate === root || candidate.startsWith(rootWithSep);
     const file = insideRoot ? await fileOrIndex(candidate, root) : undefined;

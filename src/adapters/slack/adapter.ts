@@ -19,12 +19,17 @@ import { checkSlackBot } from './check.js';
 import { parseSlackBotConfig, SLACK_MODES, slackCredentialsSchema, slackSettingsSchema, type SlackBotConfig } from './config.js';
 import { decodeSlackBody } from './decode.js';
 import { downloadSlackFile, slackFileHosts } from './files.js';
+import { handleMessageEvent, isMessageCallback } from './listeners.js';
 import type { RenderLimits } from './render.js';
 import { createSlackSender } from './sender.js';
 import { SlackSocketConnections, type SocketModeClientOptions } from './socket-mode.js';
+import type { SlackMessageEvent } from './slack-types.js';
 import { createThreadRegistry } from './threads.js';
 import { verifySlackRequest } from './verify.js';
 import { createSlackApi, normalizeApiUrl, type SlackApi } from './web-api.js';
+
+/** Slack's answer to an event callback: an empty 200 within 3 s. */
+const EVENT_ACK = { status: 200, body: '' } as const;
 
 export interface SlackAdapterConfig {
   logger: Logger;
@@ -98,6 +103,15 @@ export function createSlackAdapter(deps: SlackAdapterConfig): SlackAdapter {
       if (inbound.kind === 'ssl_check') return { kind: 'answer', status: 200, body: '' };
 
       const bolt = await apps.get(bot);
+      if (inbound.kind === 'event' && isMessageCallback(inbound.body)) {
+        // The hot path: message events are normalized by the same handler Bolt's listener runs, without Bolt's
+        // per-event middleware chain (the largest cost of ingress). Events are acked with an empty 200 either way.
+        const body = inbound.body;
+        const outcome = await handleMessageEvent(bolt.listenerContext, body, body.event as unknown as SlackMessageEvent, new Date(req.receivedAt).toISOString());
+        return outcome.kind === 'message'
+          ? { kind: 'messages', messages: [outcome.message], ack: EVENT_ACK }
+          : { kind: 'ignored', ack: EVENT_ACK, reason: outcome.reason };
+      }
       const outcome = await bolt.receiver.dispatch(inbound.body, {
         retryNum: retryNumOf(req.headers['x-slack-retry-num']),
         retryReason: single(req.headers['x-slack-retry-reason']),

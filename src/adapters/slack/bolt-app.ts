@@ -5,7 +5,7 @@ import type { KeyValueStore } from '../../store/kv.js';
 import type { BotRuntime } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { parseSlackBotConfig, type SlackBotConfig } from './config.js';
-import { registerSlackListeners } from './listeners.js';
+import { registerSlackListeners, type ListenerContext } from './listeners.js';
 import { SwitchboardReceiver } from './receiver.js';
 import type { ThreadRegistry } from './threads.js';
 import { slackClientOptions, type SlackApi } from './web-api.js';
@@ -28,6 +28,8 @@ export interface SlackBoltBot {
   readonly receiver: SwitchboardReceiver;
   readonly config: SlackBotConfig;
   readonly identity: SlackIdentity;
+  /** What the listeners normalize with; the adapter uses it for message callbacks without going through Bolt. */
+  readonly listenerContext: ListenerContext;
 }
 
 export interface SlackBoltAppsDeps {
@@ -119,8 +121,9 @@ export class SlackBoltApps {
     app.error(async (err) => {
       throw err;
     });
-    registerSlackListeners(app, { bot: { id: bot.id, tenantId: bot.tenantId }, config, identity, threads: this.deps.threads, logger });
-    return { botId: bot.id, app, receiver, config, identity };
+    const listenerContext: ListenerContext = { bot: { id: bot.id, tenantId: bot.tenantId }, config, identity, threads: this.deps.threads, logger };
+    registerSlackListeners(app, listenerContext);
+    return { botId: bot.id, app, receiver, config, identity, listenerContext };
   }
 
   private async resolveIdentity(bot: BotRuntime, config: SlackBotConfig, logger: Logger): Promise<SlackIdentity> {

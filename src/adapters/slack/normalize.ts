@@ -37,6 +37,38 @@ export function parseSlackMessageId(id: string): { channel: string; ts: string }
   return { channel: id.slice(0, i), ts: id.slice(i + 1) };
 }
 
+const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether a signed `message` / `app_mention` event has the field types the functions below rely on. Slack always
+ * sends these; a body that does not is malformed and is acked and ignored (a 400 would only make Slack retry it),
+ * instead of failing deep in normalisation with a TypeError (a 500).
+ */
+export function isWellFormedMessageEvent(event: unknown): event is SlackMessageEvent {
+  if (!isObject(event)) return false;
+  // Every message event Slack sends, edits and deletes included, names its channel and ts.
+  if (typeof event.channel !== 'string' || typeof event.ts !== 'string') return false;
+  for (const key of ['subtype', 'channel_type', 'user', 'text', 'thread_ts', 'parent_user_id', 'team'] as const) {
+    if (!optionalString(event[key])) return false;
+  }
+  if (event.user_profile !== undefined) {
+    if (!isObject(event.user_profile)) return false;
+    const profile = event.user_profile;
+    if (!optionalString(profile.display_name) || !optionalString(profile.real_name) || !optionalString(profile.name)) return false;
+  }
+  if (event.files !== undefined) {
+    if (!Array.isArray(event.files)) return false;
+    for (const file of event.files as unknown[]) {
+      if (!isObject(file)) return false;
+      for (const key of ['url_private_download', 'url_private', 'mimetype', 'name', 'title', 'mode'] as const) {
+        if (!optionalString(file[key])) return false;
+      }
+    }
+  }
+  return true;
+}
+
 /**
  * The thread whose membership decides this event (a channel thread reply that does not mention the bot), or
  * undefined when membership does not matter. The caller looks it up and passes `inBotThread` to normalize.

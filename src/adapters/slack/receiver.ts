@@ -1,5 +1,5 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
-import { AppError, UnavailableError } from '../../errors.js';
+import { AppError, BadRequestError, UnavailableError } from '../../errors.js';
 import type { Ack, NormalizedMessage } from '../types.js';
 
 /**
@@ -81,6 +81,9 @@ export class SwitchboardReceiver implements Receiver {
     } catch (err) {
       const original = unwrap(err);
       if (original instanceof AppError) throw original;
+      // Bolt's middleware reads the payload's fields unchecked: a signed but mis-shaped payload (actions not an
+      // array, view null, ...) fails there with a TypeError. That is bad input, and retrying it cannot help.
+      if (original instanceof TypeError) throw new BadRequestError('slack_bad_payload', 'Slack payload has an unexpected shape', { cause: original });
       throw new UnavailableError('slack_listener_failed', 'A Slack listener failed', { cause: original });
     }
     return {

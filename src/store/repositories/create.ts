@@ -1,5 +1,5 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
-import type { Db } from '../client.js';
+import type { Database } from '../client.js';
 import { ApprovalRepository } from './approvals.js';
 import { AuditRepository } from './audit.js';
 import { BotRepository } from './bots.js';
@@ -28,12 +28,13 @@ export interface Repositories {
   audit: AuditRepository;
 }
 
-export function createRepositories(db: Db, secrets: SecretBox): Repositories {
+export function createRepositories(database: Pick<Database, 'db' | 'provider'>, secrets: SecretBox): Repositories {
+  const { db } = database;
   return {
     tenants: new TenantRepository(db),
     workflows: new WorkflowRepository(db, secrets),
     bots: new BotRepository(db, secrets),
-    messages: new MessageRepository(db),
+    messages: new MessageRepository(db, database.provider),
     conversations: new ConversationRepository(db),
     runs: new RunRepository(db),
     deliveries: new DeliveryRepository(db),

@@ -1,4 +1,4 @@
-import { Prisma, type Message } from '../../generated/sqlite/client.js';
+import type { Message } from '../../generated/sqlite/client.js';
 import type { Db } from '../client.js';
 import { StoreError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -45,13 +45,16 @@ export interface MessagePage {
 
 /** Statuses that hold later messages of the same conversation back. */
 const IN_FLIGHT: MessageStatus[] = ['queued', 'running'];
-/** 16 bound values per row keeps a chunk far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: a batch travels as one JSON parameter, so this only bounds statement size. */
 const INSERT_CHUNK_ROWS = 500;
 
 const keyOf = (botId: string, platformMessageId: string) => `${botId}\u0000${platformMessageId}`;
 
 export class MessageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly provider: 'sqlite' | 'postgresql' = 'sqlite',
+  ) {}
 
   /**
    * Persists new messages as `queued`, deduplicated on (botId, platformMessageId): one
@@ -162,18 +165,53 @@ export class MessageRepository {
     return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
   }
 
+  /**
+   * One INSERT per chunk with the rows as a single JSON parameter, expanded by the database (`json_each` on SQLite,
+   * `json_to_recordset` on PostgreSQL). Binding 16 values per row made the driver layer, not the database, the
+   * cost of the ingress hot path; one parameter and one constant statement text keep it small.
+   */
   private async insertChunk(chunk: { row: NewMessage; id: string }[]): Promise<{ botId: string; platformMessageId: string }[]> {
     if (chunk.length === 0) return [];
-    const now = new Date();
-    const values = chunk.map(
-      ({ row, id }) => Prisma.sql`(${id}, ${row.tenantId}, ${row.botId}, ${row.platform}, ${row.platformMessageId}, ${row.conversationKey},
-        ${row.senderId}, ${row.senderName ?? null}, ${row.text}, ${JSON.stringify(row.payload)}, 'queued', 0, ${row.traceId ?? null},
-        ${row.receivedAt}, ${now}, ${now})`,
+    const now = new Date().toISOString();
+    const rows = JSON.stringify(
+      chunk.map(({ row, id }) => ({
+        id,
+        tenant_id: row.tenantId,
+        bot_id: row.botId,
+        platform: row.platform,
+        platform_message_id: row.platformMessageId,
+        conversation_key: row.conversationKey,
+        sender_id: row.senderId,
+        sender_name: row.senderName ?? null,
+        text: row.text,
+        payload: this.provider === 'sqlite' ? JSON.stringify(row.payload) : row.payload,
+        trace_id: row.traceId ?? null,
+        received_at: row.receivedAt.toISOString(),
+        now,
+      })),
     );
+    if (this.provider === 'postgresql') {
+      return this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
+        INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
+          payload, status, attempts, trace_id, received_at, created_at, updated_at)
+        SELECT r.id, r.tenant_id, r.bot_id, r.platform, r.platform_message_id, r.conversation_key, r.sender_id, r.sender_name, r.text,
+          r.payload, 'queued', 0, r.trace_id, r.received_at, r.now, r.now
+        FROM json_to_recordset(${rows}::json) AS r(id text, tenant_id text, bot_id text, platform text, platform_message_id text,
+          conversation_key text, sender_id text, sender_name text, text text, payload jsonb, trace_id text,
+          received_at timestamptz, now timestamptz)
+        ON CONFLICT (bot_id, platform_message_id) DO NOTHING
+        RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
+    }
+    // SQLite keeps DateTime as ISO text with "+00:00" (the adapter's iso8601 format); `WHERE true` resolves the
+    // INSERT ... SELECT ... ON CONFLICT parsing ambiguity.
     return this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
       INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
         payload, status, attempts, trace_id, received_at, created_at, updated_at)
-      VALUES ${Prisma.join(values)}
+      SELECT r.value ->> 'id', r.value ->> 'tenant_id', r.value ->> 'bot_id', r.value ->> 'platform', r.value ->> 'platform_message_id',
+        r.value ->> 'conversation_key', r.value ->> 'sender_id', r.value ->> 'sender_name', r.value ->> 'text', r.value ->> 'payload',
+        'queued', 0, r.value ->> 'trace_id', replace(r.value ->> 'received_at', 'Z', '+00:00'),
+        replace(r.value ->> 'now', 'Z', '+00:00'), replace(r.value ->> 'now', 'Z', '+00:00')
+      FROM json_each(${rows}) AS r WHERE true
       ON CONFLICT (bot_id, platform_message_id) DO NOTHING
       RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
   }

@@ -92,7 +92,7 @@ function repositoryContract(makeTestDatabase: () => TestDatabase) {
     testDb = makeTestDatabase();
     database = await testDb.open();
     await migrate(database);
-    repos = createRepositories(database.db, secrets);
+    repos = createRepositories(database, secrets);
     a = await seedTenant('acme');
     b = await seedTenant('globex');
   });
@@ -215,7 +215,7 @@ function repositoryContract(makeTestDatabase: () => TestDatabase) {
     });
 
     it('reseals with the newest key when the config is applied again, without reporting a change', async () => {
-      const rotated = createRepositories(database.db, createSecretBox([{ version: 1, key: secretKey }, { version: 2, key: randomBytes(32) }]));
+      const rotated = createRepositories(database, createSecretBox([{ version: 1, key: secretKey }, { version: 2, key: randomBytes(32) }]));
       expect(await rotated.bots.upsert(botInput(a.id, a.workflowId))).toEqual({ id: a.botId, changed: false });
       expect(await rawColumn('bots', 'credentials', a.botId)).toMatch(/^v2:/);
       expect((await rotated.bots.getRuntime(a.botId))?.credentials.botToken).toBe(BOT_SECRET);
