@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDify } from '../fakes/fake-dify.js';
 import { FakeSlack } from '../fakes/fake-slack.js';
 import { signSlackRequest } from '../fakes/fake-slack-signing.js';
-import { slackFixture } from '../fixtures/slack/index.js';
+import { slackFixture, slackFixtureJson } from '../fixtures/slack/index.js';
 import { startE2E, type E2E } from '../support/e2e.js';
 import { waitFor } from '../support/runtime.js';
 
@@ -16,6 +16,8 @@ tenants:
         kind: dify_chat
         baseUrl: \${DIFY_URL}
         apiKey: \${DIFY_KEY}
+        settings:
+          resetCommands: ['new topic']
     bots:
       - name: slack
         id: acme-slack
@@ -103,6 +105,29 @@ describe('Slack end to end: signed event → route → inbox → worker → Dify
     const followUp = dify.runRequests().find((r) => r.key === 'and what about last year?')!;
     expect((followUp.body as { conversation_id?: string }).conversation_id).toBe(conversationId);
     expect(dify.conversations.get(conversationId!)!.turns).toHaveLength(2);
+  });
+
+  it('starts a fresh Dify conversation when the user sends the reset word', async () => {
+    const dm = (ts: string, text: string) => {
+      const body = slackFixtureJson<{ event: Record<string, unknown>; event_id: string }>('dm');
+      body.event = { ...body.event, ts, event_ts: ts, text, client_msg_id: undefined, blocks: undefined };
+      body.event_id = `Ev${ts.replace('.', '')}`;
+      const raw = JSON.stringify(body);
+      return e2e.post('/hooks/slack/acme-slack', raw, { 'content-type': 'application/json', ...signSlackRequest(raw, { signingSecret: SIGNING_SECRET }) });
+    };
+    const before = await e2e.t.runtime.database.db.conversation.findFirst({ where: { platformConversationId: 'D0DM', threadKey: '' } });
+    expect(before?.workflowConversationId).toBeTruthy();
+
+    expect((await dm('1700000010.000100', 'new topic')).status).toBe(200);
+    await waitFor(() => [...slack.messages.values()].some((m) => m.channel === 'D0DM' && m.text.includes('Started a new conversation.')), 10_000, 'the reset notice');
+    const after = await e2e.t.runtime.database.db.conversation.findFirst({ where: { platformConversationId: 'D0DM', threadKey: '' } });
+    expect(after?.workflowConversationId).toBeNull();
+    expect(dify.runRequests().some((r) => r.key === 'new topic')).toBe(false);
+
+    expect((await dm('1700000011.000100', 'hello again')).status).toBe(200);
+    await waitFor(() => dify.runRequests().some((r) => r.key === 'hello again'), 10_000, 'the next question to reach Dify');
+    const next = dify.runRequests().find((r) => r.key === 'hello again')!;
+    expect((next.body as { conversation_id?: string }).conversation_id ?? '').toBe('');
   });
 
   it('rejects a tampered signature with an opaque 401 and runs nothing', async () => {
