@@ -1,39 +1,14 @@
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Platform } from '../adapters/types.js';
 import { ConfigError } from '../errors.js';
+import type { BotRepository, TenantRepository, WorkflowRepository } from '../store/repositories/index.js';
 import type { DeclarativeConfig } from './declarative-schema.js';
 
 /** The repository methods applying a config needs. */
 export interface DeclarativeStores {
-  tenants: { upsertBySlug(input: { slug: string; name: string }): Promise<{ id: string }> };
-  workflows: {
-    upsert(input: {
-      tenantId: string;
-      name: string;
-      kind: string;
-      baseUrl: string;
-      apiKey: string;
-      inputMapping: Record<string, string>;
-      outputSelector: string | null;
-      responseMode: string;
-      timeoutMs: number;
-      settings: Record<string, unknown>;
-    }): Promise<{ id: string; changed: boolean }>;
-  };
-  bots: {
-    upsert(input: {
-      id?: string;
-      tenantId: string;
-      name: string;
-      platform: string;
-      mode: string;
-      credentials: Record<string, string>;
-      settings: Record<string, unknown>;
-      enabled: boolean;
-      workflowId: string | null;
-      approvalPolicy: string;
-    }): Promise<{ id: string; changed: boolean }>;
-  };
+  tenants: Pick<TenantRepository, 'upsertBySlug'>;
+  workflows: Pick<WorkflowRepository, 'upsert'>;
+  bots: Pick<BotRepository, 'upsert'>;
 }
 
 export interface ApplyReport {

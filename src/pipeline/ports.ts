@@ -1,31 +1,13 @@
 /**
  * What the pipeline needs from storage, stated as narrow interfaces. The Prisma repositories in src/store implement
- * them; the pipeline never imports Prisma.
+ * them (the row shapes are theirs); the pipeline never imports Prisma.
  */
 import type { BotRuntime } from '../adapters/types.js';
+import type { InsertedMessage, MessageStatus, NewMessage } from '../store/repositories/messages.js';
+import type { RunSuccess } from '../store/repositories/runs.js';
 import type { WorkflowConfig } from '../workflow-client/types.js';
 
-export type MessageStatus = 'queued' | 'running' | 'awaiting_approval' | 'replied' | 'failed' | 'ignored';
-
-export interface NewMessage {
-  tenantId: string;
-  botId: string;
-  platform: string;
-  platformMessageId: string;
-  conversationKey: string;
-  senderId: string;
-  senderName?: string;
-  text: string;
-  payload: Record<string, unknown>;
-  traceId?: string;
-  receivedAt: Date;
-}
-
-export interface InsertedMessage {
-  id: string;
-  platformMessageId: string;
-  duplicate: boolean;
-}
+export type { InsertedMessage, MessageStatus, NewMessage, RunSuccess };
 
 export interface StoredMessage {
   id: string;
@@ -76,23 +58,6 @@ export interface ConversationStore {
   /** Sole-worker start only: frees locks left by a process that died. */
   releaseAllLocks(): Promise<number>;
   setWorkflowConversationId(tenantId: string, id: string, value: string | null): Promise<void>;
-}
-
-export interface RunSuccess {
-  answer: string;
-  files?: unknown;
-  promptTokens?: number | null;
-  completionTokens?: number | null;
-  totalTokens?: number | null;
-  totalPrice?: string | null;
-  currency?: string | null;
-  latencyMs?: number | null;
-  providerTaskId?: string | null;
-  providerMessageId?: string | null;
-  workflowRunId?: string | null;
-  workflowConversationId?: string | null;
-  humanInput?: unknown;
-  status?: 'succeeded' | 'paused';
 }
 
 export interface StoredRun {
