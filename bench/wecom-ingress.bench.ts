@@ -1,9 +1,11 @@
 /**
  * WeCom app-callback ingress through Switchboard's Koa route (verify + decrypt + parse + normalize + durable accept
- * on SQLite + ack), compared in the same run with a bare Koa route (the ceiling) and with a Koa route running the
- * same production adapter code without persisting anything (the non-durable handler). Targets: durable ≥
- * non-durable, and p99 ack latency under 20 ms at 50 connections. A fourth row, for reference, is the naive
- * handler performance.md's table measured (fast-xml-parser on both XML layers), which the production decode beats.
+ * on SQLite + ack), compared in the same run with:
+ * - a bare Koa route (the ceiling);
+ * - the minimal non-durable handler the issue names (verify + decrypt + parse, no persistence: fast-xml-parser on
+ *   both XML layers, "about a quarter of the bare route" in performance.md). Target: durable ≥ this;
+ * - for reference, Switchboard's own adapter decode without persistence: the gap to it is what persistence costs.
+ * And p99 ack latency under 20 ms at 50 connections.
  */
 import { join } from 'node:path';
 import { compareServers } from './lib/compare.js';
@@ -28,29 +30,28 @@ export default async function wecomIngress(): Promise<BenchReport> {
   const rows = await compareServers(
     [
       { label: 'bare Koa route (ceiling)', module: join(servers, 'bare-koa.ts'), requests: messages },
-      { label: 'Koa + WeCom verify/decrypt/parse, no persistence', module: join(servers, 'wecom-nondurable.ts'), env: { BENCH_BOT: bench }, requests: messages },
+      { label: 'minimal handler: verify + decrypt + parse (fast-xml-parser), no persistence', module: join(servers, 'wecom-naive-xml.ts'), env: { BENCH_BOT: bench }, requests: messages },
       { label: 'Switchboard /hooks/wecom (durable accept, SQLite)', module: join(servers, 'switchboard-web.ts'), env: { BENCH_BOT: bench }, requests: messages },
-      // For reference: the naive handler of performance.md's table (fast-xml-parser on both XML layers).
-      { label: 'Koa + fast-xml-parser outer/inner + crypto, no persistence', module: join(servers, 'wecom-naive-xml.ts'), env: { BENCH_BOT: bench }, requests: messages },
+      { label: "Switchboard's adapter decode, no persistence (reference)", module: join(servers, 'wecom-nondurable.ts'), env: { BENCH_BOT: bench }, requests: messages },
     ],
     { rounds, durationSec },
   );
-  const peer = rows[1]!;
+  const minimal = rows[1]!;
   const ours = rows[2]!;
-  const naive = rows[3]!;
+  const sameDecode = rows[3]!;
   const p99 = Number(ours.extra?.p99Ms);
   return {
     name: `WeCom ingress (autocannon, 50 connections, ${count} distinct ~${messages[0]!.body!.length} B encrypted messages)`,
     rows,
     targets: [
       {
-        description: `Switchboard (durable) ≥ non-durable handler: ${ours.value} vs ${peer.value} req/s (×${(ours.value / peer.value).toFixed(2)})`,
-        met: ours.value >= peer.value,
+        description: `Switchboard (durable) ≥ the minimal non-durable handler: ${ours.value} vs ${minimal.value} req/s (×${(ours.value / minimal.value).toFixed(2)})`,
+        met: ours.value >= minimal.value,
       },
       { description: `Switchboard p99 ack latency < ${P99_TARGET_MS} ms at 50 connections: ${p99} ms`, met: p99 < P99_TARGET_MS },
       {
-        description: `(reference) Switchboard (durable) ≥ the naive fast-xml-parser handler of performance.md: ${ours.value} vs ${naive.value} req/s (×${(ours.value / naive.value).toFixed(2)})`,
-        met: ours.value >= naive.value,
+        description: `(reference, not a target) cost of persistence: durable / same decode without persistence = ×${(ours.value / sameDecode.value).toFixed(2)}`,
+        met: ours.value >= sameDecode.value,
       },
     ],
   };

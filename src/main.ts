@@ -86,7 +86,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     const bots = createBotCache(repos.bots);
     const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
     const workflows = overrides.workflows ?? createWorkflowGateway({ logger });
-    const processor = createProcessor({ stores: repos, adapters, workflows, logger, metrics });
+    const processor = createProcessor({ stores: repos, queue, adapters, workflows, logger, metrics });
     return {
       config,
       logger,

@@ -36,6 +36,7 @@ export interface MessageStore {
     extra?: { errorCode?: string | null; lastError?: string | null; finished?: boolean },
   ): Promise<void>;
   isHeadOfConversation(conversationKey: string, id: string): Promise<boolean>;
+  nextQueuedInConversation(conversationKey: string, afterId: string): Promise<string | null>;
   /** Oldest first; `afterId` pages on. */
   findIdsByStatus(statuses: string[], opts: { updatedBefore?: Date; limit: number; afterId?: string }): Promise<string[]>;
 }

@@ -22,6 +22,11 @@ import { classifyFailure, jobRetryDelayMs, toError } from './outcome.js';
 import { resolveQueueOptions, type ResolvedQueueOptions } from './options.js';
 import type { DeadLetterHandler, JobHandler, ProcessJob, Queue, QueueOptions } from './types.js';
 
+/** What a job holds in Redis: the message id, and a mark while it waits because it deferred itself. */
+interface StoredJobData extends ProcessJob {
+  deferred?: boolean;
+}
+
 export interface BullmqQueueConfig {
   /** e.g. `redis://127.0.0.1:6379/0`. */
   redisUrl: string;
@@ -89,7 +94,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
     producerDown = true;
   });
 
-  const queue = new BullQueue<ProcessJob>(config.queueName, {
+  const queue = new BullQueue<StoredJobData>(config.queueName, {
     connection: producer,
     prefix,
     // The version check sends INFO once at start; with Redis down that would fail the queue for good.
@@ -104,7 +109,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
   });
   queue.on('error', logProducerError);
 
-  let worker: Worker<ProcessJob> | undefined;
+  let worker: Worker<StoredJobData> | undefined;
   let workerConn: Redis | undefined;
   let stopWaitingForWorker: (() => void) | undefined;
   /** Set when close starts: the worker stops; enqueue still works until the producer is closed. */
@@ -152,7 +157,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
   }
 
   function processor(handler: JobHandler, onDead: DeadLetterHandler) {
-    return async (job: Job<ProcessJob>, token?: string): Promise<void> => {
+    return async (job: Job<StoredJobData>, token?: string): Promise<void> => {
       const messageId = job.data?.messageId;
       if (typeof messageId !== 'string') throw new UnrecoverableError(`job ${job.id} has no messageId`);
       const data: ProcessJob = { messageId };
@@ -165,12 +170,15 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
         const outcome = classifyFailure(err);
         if (outcome.kind === 'defer') {
           log.debug({ messageId, delayMs: outcome.delayMs }, 'job deferred');
+          // Marked so `wake` may promote it; a job delayed by a retry backoff is not marked.
+          if (job.data?.deferred !== true) await job.updateData({ messageId, deferred: true });
           await job.moveToDelayed(Date.now() + outcome.delayMs, token);
           throw new DelayedError();
         }
         const error = toError(err);
         if (outcome.kind === 'retryable' && !isLastAttempt) {
           log.warn({ messageId, attempt, err: error }, 'job failed, will retry');
+          if (job.data?.deferred === true) await job.updateData({ messageId });
           throw error; // BullMQ retries after backoffStrategy(err)
         }
         log.error({ messageId, attempt, permanent: outcome.kind === 'permanent', err: error }, 'job dead');
@@ -231,6 +239,20 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
       });
     },
 
+    async wake(messageId) {
+      const jobId = encodeJobId(messageId);
+      await producerCall('wake', async () => {
+        const job = await queue.getJob(jobId);
+        if (!job) {
+          await queue.add(JOB_NAME, { messageId } satisfies ProcessJob, { jobId });
+          return;
+        }
+        if (job.data?.deferred !== true || (await job.getState()) !== 'delayed') return;
+        // It may start on its own between the two calls: then there is nothing left to promote.
+        await job.promote().catch(() => undefined);
+      });
+    },
+
     async startWorker(handler, onDead) {
       if (workerConn) throw new Error('worker already started');
       if (closing) throw new Error('queue is closed');
@@ -245,7 +267,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
       // no way to cancel it, and close() would hang while Redis is down.
       const start = () => {
         if (closing || worker) return;
-        worker = new Worker<ProcessJob>(config.queueName, processor(handler, onDead), {
+        worker = new Worker<StoredJobData>(config.queueName, processor(handler, onDead), {
           connection: conn,
           prefix,
           concurrency: o.concurrency,

@@ -24,6 +24,10 @@ interface Entry {
   /** Failed attempts so far (deferrals do not count). */
   attemptsMade: number;
   timer?: NodeJS.Timeout;
+  /** Waiting because the handler deferred it (not on a retry backoff): `wake` may run it early. */
+  deferred?: boolean;
+  /** Woken while running: if this run defers, run again at once instead of after the delay. */
+  wokenWhileRunning?: boolean;
 }
 
 export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Queue {
@@ -83,6 +87,8 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
   }
 
   async function runEntry(entry: Entry): Promise<void> {
+    entry.deferred = false;
+    entry.wokenWhileRunning = false;
     const job: ProcessJob = { messageId: entry.messageId };
     const attempt = entry.attemptsMade + 1;
     try {
@@ -93,6 +99,8 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
       const outcome = classifyFailure(err);
       if (outcome.kind === 'defer') {
         log.debug({ messageId: entry.messageId, delayMs: outcome.delayMs }, 'job deferred');
+        if (entry.wokenWhileRunning) return schedule(entry, 0);
+        entry.deferred = true;
         return schedule(entry, outcome.delayMs);
       }
       entry.attemptsMade++;
@@ -143,6 +151,21 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
       const entry: Entry = { messageId: job.messageId, attemptsMade: 0 };
       pending.set(job.messageId, entry);
       schedule(entry, enqueueOpts?.delayMs ?? 0);
+    },
+
+    async wake(messageId) {
+      const entry = pending.get(messageId);
+      if (!entry) return this.enqueue({ messageId });
+      if (closing) return;
+      if (!entry.timer) {
+        entry.wokenWhileRunning = true; // running or about to: if it defers, it runs again at once
+        return;
+      }
+      if (!entry.deferred) return;
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+      entry.deferred = false;
+      pushReady(entry);
     },
 
     async startWorker(h, dead) {

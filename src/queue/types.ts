@@ -46,6 +46,12 @@ export interface Queue {
   readonly driver: 'inline' | 'bullmq';
   /** Enqueue; idempotent per messageId while a job for it is pending. Throws when the queue is unreachable. */
   enqueue(job: ProcessJob, opts?: { delayMs?: number }): Promise<void>;
+  /**
+   * The message's turn has come (an earlier message of its conversation finished): run its job now if it is waiting
+   * because it deferred itself (DeferJob), or enqueue it when no job is pending. A job waiting on a retry backoff
+   * or running is left alone.
+   */
+  wake(messageId: string): Promise<void>;
   /** Start consuming in this process. */
   startWorker(handler: JobHandler, onDead: DeadLetterHandler): Promise<void>;
   /** Reachability for /readyz. */

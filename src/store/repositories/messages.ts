@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Message } from '../../generated/sqlite/client.js';
 import type { Db } from '../client.js';
 import { StoreError } from '../errors.js';
@@ -48,13 +49,31 @@ const IN_FLIGHT: MessageStatus[] = ['queued', 'running'];
 /** Rows per INSERT statement: a batch travels as one JSON parameter, so this only bounds statement size. */
 const INSERT_CHUNK_ROWS = 500;
 
+/**
+ * SQLite keeps DateTime as ISO text with "+00:00" (the Prisma adapter's iso8601 format); `WHERE true` resolves the
+ * INSERT ... SELECT ... ON CONFLICT parsing ambiguity.
+ */
+const SQLITE_INSERT_FROM_JSON = `
+  INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
+    payload, status, attempts, trace_id, received_at, created_at, updated_at)
+  SELECT r.value ->> 'id', r.value ->> 'tenant_id', r.value ->> 'bot_id', r.value ->> 'platform', r.value ->> 'platform_message_id',
+    r.value ->> 'conversation_key', r.value ->> 'sender_id', r.value ->> 'sender_name', r.value ->> 'text', r.value ->> 'payload',
+    'queued', 0, r.value ->> 'trace_id', replace(r.value ->> 'received_at', 'Z', '+00:00'),
+    replace(r.value ->> 'now', 'Z', '+00:00'), replace(r.value ->> 'now', 'Z', '+00:00')
+  FROM json_each(?) AS r WHERE true
+  ON CONFLICT (bot_id, platform_message_id) DO NOTHING
+  RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
+
 const keyOf = (botId: string, platformMessageId: string) => `${botId}\u0000${platformMessageId}`;
 
 export class MessageRepository {
   constructor(
     private readonly db: Db,
     private readonly provider: 'sqlite' | 'postgresql' = 'sqlite',
+    private readonly sqlite?: BetterSqlite3.Database,
   ) {}
+
+  private hotInsert: BetterSqlite3.Statement<[string], { botId: string; platformMessageId: string }> | undefined;
 
   /**
    * Persists new messages as `queued`, deduplicated on (botId, platformMessageId): one
@@ -115,6 +134,16 @@ export class MessageRepository {
         ...(update.finished ? { finishedAt: new Date() } : {}),
       },
     });
+  }
+
+  /** The oldest message after `afterId` in the conversation that is still queued: the next one to run. */
+  async nextQueuedInConversation(conversationKey: string, afterId: string): Promise<string | null> {
+    const next = await this.db.message.findFirst({
+      where: { conversationKey, id: { gt: afterId }, status: 'queued' },
+      orderBy: { id: 'asc' },
+      select: { id: true },
+    });
+    return next?.id ?? null;
   }
 
   /** True when no earlier message (smaller id) of the conversation is still queued or running. */
@@ -191,6 +220,7 @@ export class MessageRepository {
       })),
     );
     if (this.provider === 'postgresql') {
+      // timestamp(3) without time zone, like Prisma's columns: the ISO text's 'Z' is dropped, the UTC digits kept.
       return this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
         INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
           payload, status, attempts, trace_id, received_at, created_at, updated_at)
@@ -198,22 +228,20 @@ export class MessageRepository {
           r.payload, 'queued', 0, r.trace_id, r.received_at, r.now, r.now
         FROM json_to_recordset(${rows}::json) AS r(id text, tenant_id text, bot_id text, platform text, platform_message_id text,
           conversation_key text, sender_id text, sender_name text, text text, payload jsonb, trace_id text,
-          received_at timestamptz, now timestamptz)
+          received_at timestamp(3), now timestamp(3))
         ON CONFLICT (bot_id, platform_message_id) DO NOTHING
         RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
     }
-    // SQLite keeps DateTime as ISO text with "+00:00" (the adapter's iso8601 format); `WHERE true` resolves the
-    // INSERT ... SELECT ... ON CONFLICT parsing ambiguity.
-    return this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
-      INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
-        payload, status, attempts, trace_id, received_at, created_at, updated_at)
-      SELECT r.value ->> 'id', r.value ->> 'tenant_id', r.value ->> 'bot_id', r.value ->> 'platform', r.value ->> 'platform_message_id',
-        r.value ->> 'conversation_key', r.value ->> 'sender_id', r.value ->> 'sender_name', r.value ->> 'text', r.value ->> 'payload',
-        'queued', 0, r.value ->> 'trace_id', replace(r.value ->> 'received_at', 'Z', '+00:00'),
-        replace(r.value ->> 'now', 'Z', '+00:00'), replace(r.value ->> 'now', 'Z', '+00:00')
-      FROM json_each(${rows}) AS r WHERE true
-      ON CONFLICT (bot_id, platform_message_id) DO NOTHING
-      RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
+    if (this.sqlite) {
+      try {
+        this.hotInsert ??= this.sqlite.prepare(SQLITE_INSERT_FROM_JSON);
+        return this.hotInsert.all(rows);
+      } catch (err) {
+        // Another connection holds the write lock (a CLI run, a migration): take Prisma's path, which waits longer.
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      }
+    }
+    return this.db.$queryRawUnsafe<{ botId: string; platformMessageId: string }[]>(SQLITE_INSERT_FROM_JSON, rows);
   }
 
   private async findIdsOf(rows: NewMessage[]): Promise<{ id: string; botId: string; platformMessageId: string }[]> {

@@ -198,6 +198,39 @@ export function runQueueContract(name: string, makeQueue: MakeQueue, hooks: Cont
       expect(r.calls[1]!.at - r.calls[0]!.at).toBeGreaterThanOrEqual(8);
     });
 
+    it('wake runs a job waiting on its own deferral at once, but leaves a retry backoff alone', async () => {
+      const q = await make({ attempts: 3, backoffMs: 3000, maxBackoffMs: 3000 });
+      const r = recorder((job, _ctx, n) => {
+        if (job.messageId.startsWith('wake-deferred') && n === 1) throw new DeferJob(60_000, 'earlier message pending');
+        if (job.messageId.startsWith('wake-retry') && n === 1) throw new Error('transient');
+      });
+      const deferred = uid('wake-deferred');
+      const retrying = uid('wake-retry');
+      await q.startWorker(r.handler, r.onDead);
+      await q.enqueue({ messageId: deferred });
+      await q.enqueue({ messageId: retrying });
+      await waitFor(() => r.count(deferred) === 1 && r.count(retrying) === 1, 5000, 'first calls');
+      await sleep(100);
+      const woke = Date.now();
+      await q.wake(deferred);
+      await q.wake(retrying);
+      await waitFor(() => r.count(deferred) === 2, 3000, 'the woken job to run');
+      // Without wake it would have waited a minute.
+      expect(r.calls.filter((c) => c.messageId === deferred)[1]!.at - woke).toBeLessThan(2000);
+      await sleep(300);
+      // The retry backoff (3 s) is respected.
+      expect(r.count(retrying)).toBe(1);
+    });
+
+    it('wake enqueues a message with no pending job', async () => {
+      const q = await make();
+      const r = recorder();
+      await q.startWorker(r.handler, r.onDead);
+      const id = uid('wake-new');
+      await q.wake(id);
+      await waitFor(() => r.count(id) === 1, 5000, 'the job to run');
+    });
+
     it('ignores a second enqueue of a pending message (waiting, delayed or running)', async () => {
       const q = await make();
       let release!: () => void;
