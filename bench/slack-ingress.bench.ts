@@ -11,7 +11,7 @@ import type { BenchReport } from './types.js';
 export default async function slackIngress(): Promise<BenchReport> {
   const servers = join(import.meta.dirname, 'servers');
   const botId = 'bench-slack';
-  const events = signedSlackDmEvents(`/hooks/slack/${botId}`, 40_000);
+  const events = signedSlackDmEvents(`/hooks/slack/${botId}`, 80_000);
   const boltEvents = events.map((e) => ({ ...e, path: '/slack/events' }));
   const rows = await compareServers(
     [

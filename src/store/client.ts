@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
+import { SqliteStatementThread } from './sqlite-writer.js';
 import { parseDatabaseUrl, type DatabaseTarget, type Provider } from './database-url.js';
 
 export type { Provider, DatabaseTarget };
@@ -22,10 +22,11 @@ export interface Database {
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /**
-   * SQLite only: a second connection for the one statement on the ingress hot path (the inbox insert), prepared
-   * once. Prisma's query path costs more than the write itself there. Never used inside a transaction.
+   * SQLite only: a worker thread with its own connection running one prepared statement (one thread per statement,
+   * made on first use, closed with the database). For the ingress hot path: the inbox insert then costs the event
+   * loop neither Prisma's query path nor the synchronous write. Never used inside a transaction.
    */
-  sqlite?: BetterSqlite3.Database;
+  statementThread?(sql: string): SqliteStatementThread;
 }
 
 /** The hot-path connection waits this long for another writer, then the caller falls back to Prisma's path. */
@@ -57,18 +58,23 @@ async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }
     await db.$disconnect().catch(() => undefined);
     throw err;
   }
-  const sqlite = new BetterSqlite3(target.file, { timeout: HOT_PATH_BUSY_TIMEOUT_MS });
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
+  const threads = new Map<string, SqliteStatementThread>();
   return {
     db,
     provider: 'sqlite',
     target,
-    sqlite,
+    statementThread(sql) {
+      let thread = threads.get(sql);
+      if (!thread) {
+        thread = new SqliteStatementThread(target.file, sql, HOT_PATH_BUSY_TIMEOUT_MS);
+        threads.set(sql, thread);
+      }
+      return thread;
+    },
     ping: () => ping(db),
     async close() {
-      sqlite.close();
+      await Promise.all([...threads.values()].map((t) => t.close()));
+      threads.clear();
       await db.$disconnect();
     },
   };

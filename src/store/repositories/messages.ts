@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteStatementThread } from '../sqlite-writer.js';
 import type { Message } from '../../generated/sqlite/client.js';
 import type { Db } from '../client.js';
 import { StoreError } from '../errors.js';
@@ -70,10 +70,8 @@ export class MessageRepository {
   constructor(
     private readonly db: Db,
     private readonly provider: 'sqlite' | 'postgresql' = 'sqlite',
-    private readonly sqlite?: BetterSqlite3.Database,
+    private readonly statementThread?: (sql: string) => SqliteStatementThread,
   ) {}
-
-  private hotInsert: BetterSqlite3.Statement<[string], { botId: string; platformMessageId: string }> | undefined;
 
   /**
    * Persists new messages as `queued`, deduplicated on (botId, platformMessageId): one
@@ -232,13 +230,14 @@ export class MessageRepository {
         ON CONFLICT (bot_id, platform_message_id) DO NOTHING
         RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
     }
-    if (this.sqlite) {
+    if (this.statementThread) {
       try {
-        this.hotInsert ??= this.sqlite.prepare(SQLITE_INSERT_FROM_JSON);
-        return this.hotInsert.all(rows);
+        return await this.statementThread(SQLITE_INSERT_FROM_JSON).all<{ botId: string; platformMessageId: string }>(rows);
       } catch (err) {
-        // Another connection holds the write lock (a CLI run, a migration): take Prisma's path, which waits longer.
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        // Another connection held the write lock too long (a CLI run, a migration), or the thread is gone:
+        // take Prisma's path, which waits longer.
+        const code = (err as { code?: string }).code;
+        if (code !== 'SQLITE_BUSY' && code !== 'WRITER_GONE') throw err;
       }
     }
     return this.db.$queryRawUnsafe<{ botId: string; platformMessageId: string }[]>(SQLITE_INSERT_FROM_JSON, rows);

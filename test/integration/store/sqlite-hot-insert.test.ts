@@ -9,7 +9,7 @@ import { migrate } from '../../../src/store/migrate.js';
 import { createRepositories, type Repositories } from '../../../src/store/repositories/index.js';
 import { randomBytes } from 'node:crypto';
 
-describe('SQLite inbox insert on its own prepared connection', () => {
+describe('SQLite inbox insert on its own writer thread', () => {
   let dir: string;
   let database: Database;
   let repos: Repositories;
@@ -42,7 +42,7 @@ describe('SQLite inbox insert on its own prepared connection', () => {
   });
 
   it('is used when present and reads back exactly what Prisma would', async () => {
-    expect(database.sqlite).toBeDefined();
+    expect(database.statementThread).toBeDefined();
     const [inserted] = await repos.messages.insertBatch([row('hot-1')]);
     const stored = await repos.messages.getForWorker(inserted!.id);
     expect(stored).toMatchObject({ platformMessageId: 'hot-1', status: 'queued', receivedAt: new Date('2026-01-02T03:04:05.678Z'), payload: { conversation: { id: 'c', type: 'direct' } } });
