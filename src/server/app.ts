@@ -26,8 +26,9 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(errorHandler(deps.logger));
   app.use(requestId);
-  if (deps.consoleRoot) app.use(staticConsole(deps.consoleRoot));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // After the routes: platform callbacks never pass through it.
+  if (deps.consoleRoot) app.use(staticConsole(deps.consoleRoot));
   return app;
 }

@@ -1,13 +1,19 @@
 import type { Context } from 'koa';
 import type { InboundRequest } from '../adapters/types.js';
 
-/** Headers as adapters see them: lower-cased names, a header sent more than once kept as an array. */
+/**
+ * Headers as adapters see them: lower-cased names, a header sent more than once kept as an array (so a repeated
+ * signature header is visible as such, not joined with a comma). One pass over the raw header list.
+ */
 export function headersOf(ctx: Context): InboundRequest['headers'] {
-  const distinct = ctx.req.headersDistinct;
-  const out: InboundRequest['headers'] = {};
-  for (const [name, values] of Object.entries(distinct)) {
-    if (!values) continue;
-    out[name] = values.length === 1 ? values[0] : values;
+  const raw = ctx.req.rawHeaders;
+  const out: InboundRequest['headers'] = Object.create(null) as InboundRequest['headers'];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const seen = out[name];
+    if (seen === undefined) out[name] = value;
+    else out[name] = Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
   return out;
 }
