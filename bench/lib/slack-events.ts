@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signSlackRequest } from '../../test/fakes/fake-slack-signing.js';
 import type { LoadRequest } from './load.js';
 
 export const BENCH_SLACK = {
@@ -37,11 +37,10 @@ export function signedSlackDmEvents(path: string, count: number): LoadRequest[] 
       is_ext_shared_channel: false,
       event_context: `4-bench-${i}`,
     });
-    const signature = `v0=${createHmac('sha256', BENCH_SLACK.signingSecret).update(`v0:${ts}:${body}`).digest('hex')}`;
     out.push({
       method: 'POST',
       path,
-      headers: { 'content-type': 'application/json', 'x-slack-signature': signature, 'x-slack-request-timestamp': String(ts) },
+      headers: { 'content-type': 'application/json', ...signSlackRequest(body, { signingSecret: BENCH_SLACK.signingSecret, timestamp: ts }) },
       body,
     });
   }
