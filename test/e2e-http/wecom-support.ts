@@ -41,8 +41,33 @@ export const OFFICIAL_BOT_WINDOWED = 'acme-wecom-official-win';
 export const appCallbacks = wecomCallbacks({ token: APP.token, encodingAesKey: APP.encodingAesKey, corpId: APP.corpId, agentId: APP.agentId });
 export const smartCallbacks = wecomCallbacks({ token: SMART.token, encodingAesKey: SMART.encodingAesKey, aibotId: SMART.aibotId });
 
+/** One bot entry of the YAML below; `settings` lines are written as given. */
+function botYaml(b: { name: string; id: string; mode: 'app' | 'smart_bot'; credentials: string[]; settings?: string[] }): string {
+  const settings = b.settings?.length ? `        settings:\n${b.settings.map((l) => `          ${l}\n`).join('')}` : '';
+  return `      - name: ${b.name}
+        id: ${b.id}
+        platform: wecom
+        mode: ${b.mode}
+        workflow: chat
+        credentials:
+${b.credentials.map((l) => `          ${l}\n`).join('')}${settings}`;
+}
+
 export function wecomYaml(opts: { tokenApiBase?: string } = {}): string {
   const v = OFFICIAL_VECTOR;
+  const official = [`corpId: ${v.corpId}`, "agentId: '1000001'", 'secret: ${OFFICIAL_SECRET}', 'token: ${OFFICIAL_TOKEN}', 'encodingAesKey: ${OFFICIAL_AES_KEY}'];
+  const app = [`corpId: ${APP.corpId}`, `agentId: '${APP.agentId}'`, 'secret: ${WECOM_SECRET}', 'token: ${WECOM_TOKEN}', 'encodingAesKey: ${WECOM_AES_KEY}'];
+  const smart = ['token: ${SMART_TOKEN}', 'encodingAesKey: ${SMART_AES_KEY}', `botId: ${SMART.aibotId}`];
+  const bots = [
+    botYaml({ name: 'wecom-official', id: OFFICIAL_BOT, mode: 'app', credentials: official, settings: ['timestampToleranceSec: 0'] }),
+    botYaml({ name: 'wecom-official-win', id: OFFICIAL_BOT_WINDOWED, mode: 'app', credentials: official }),
+    botYaml({ name: 'wecom-app', id: APP.botId, mode: 'app', credentials: app, settings: ['replyFormat: text'] }),
+    ...(opts.tokenApiBase
+      ? [botYaml({ name: 'wecom-tok', id: TOKEN_APP.botId, mode: 'app', credentials: app, settings: ['replyFormat: text', `apiBaseUrl: ${opts.tokenApiBase}`] })]
+      : []),
+    botYaml({ name: 'wecom-smart', id: SMART.botId, mode: 'smart_bot', credentials: smart, settings: ['streaming: true', 'replyFormat: text'] }),
+    botYaml({ name: 'wecom-smart-ns', id: SMART.nonStreamingBotId, mode: 'smart_bot', credentials: smart, settings: ['streaming: false', 'replyFormat: text'] }),
+  ];
   return `version: 1
 tenants:
   - slug: acme
@@ -53,86 +78,7 @@ tenants:
         baseUrl: \${DIFY_URL}
         apiKey: \${DIFY_KEY}
     bots:
-      - name: wecom-official
-        id: ${OFFICIAL_BOT}
-        platform: wecom
-        mode: app
-        workflow: chat
-        credentials:
-          corpId: ${v.corpId}
-          agentId: '1000001'
-          secret: \${OFFICIAL_SECRET}
-          token: \${OFFICIAL_TOKEN}
-          encodingAesKey: \${OFFICIAL_AES_KEY}
-        settings:
-          timestampToleranceSec: 0
-      - name: wecom-official-win
-        id: ${OFFICIAL_BOT_WINDOWED}
-        platform: wecom
-        mode: app
-        workflow: chat
-        credentials:
-          corpId: ${v.corpId}
-          agentId: '1000001'
-          secret: \${OFFICIAL_SECRET}
-          token: \${OFFICIAL_TOKEN}
-          encodingAesKey: \${OFFICIAL_AES_KEY}
-      - name: wecom-app
-        id: ${APP.botId}
-        platform: wecom
-        mode: app
-        workflow: chat
-        credentials:
-          corpId: ${APP.corpId}
-          agentId: '${APP.agentId}'
-          secret: \${WECOM_SECRET}
-          token: \${WECOM_TOKEN}
-          encodingAesKey: \${WECOM_AES_KEY}
-        settings:
-          replyFormat: text
-${
-  opts.tokenApiBase
-    ? `      - name: wecom-tok
-        id: ${TOKEN_APP.botId}
-        platform: wecom
-        mode: app
-        workflow: chat
-        credentials:
-          corpId: ${APP.corpId}
-          agentId: '${APP.agentId}'
-          secret: \${WECOM_SECRET}
-          token: \${WECOM_TOKEN}
-          encodingAesKey: \${WECOM_AES_KEY}
-        settings:
-          replyFormat: text
-          apiBaseUrl: ${opts.tokenApiBase}
-`
-    : ''
-}      - name: wecom-smart
-        id: ${SMART.botId}
-        platform: wecom
-        mode: smart_bot
-        workflow: chat
-        credentials:
-          token: \${SMART_TOKEN}
-          encodingAesKey: \${SMART_AES_KEY}
-          botId: ${SMART.aibotId}
-        settings:
-          streaming: true
-          replyFormat: text
-      - name: wecom-smart-ns
-        id: ${SMART.nonStreamingBotId}
-        platform: wecom
-        mode: smart_bot
-        workflow: chat
-        credentials:
-          token: \${SMART_TOKEN}
-          encodingAesKey: \${SMART_AES_KEY}
-          botId: ${SMART.aibotId}
-        settings:
-          streaming: false
-          replyFormat: text
-`;
+${bots.join('')}`;
 }
 
 export function wecomSecrets(dify: { url: string; apiKey: string }): Record<string, string> {
