@@ -30,7 +30,7 @@ export interface Database {
 }
 
 /** The hot-path connection waits this long for another writer, then the caller falls back to Prisma's path. */
-const HOT_PATH_BUSY_TIMEOUT_MS = 1000;
+export const HOT_PATH_BUSY_TIMEOUT_MS = 1000;
 
 /** How long a SQLite connection waits for another writer before failing with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;

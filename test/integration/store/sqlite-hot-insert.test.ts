@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../../src/crypto/secret-box.js';
-import { createDatabase, type Database } from '../../../src/store/client.js';
+import { createDatabase, HOT_PATH_BUSY_TIMEOUT_MS, type Database } from '../../../src/store/client.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { createRepositories, type Repositories } from '../../../src/store/repositories/index.js';
 import { randomBytes } from 'node:crypto';
@@ -49,17 +49,19 @@ describe('SQLite inbox insert on its own writer thread', () => {
   });
 
   it('falls back to the Prisma path when another process holds the write lock', async () => {
-    // A second process takes the write lock for 1.5 s: longer than the hot connection waits (1 s).
+    // A second process holds the write lock well past the writer thread's wait: the thread must give up (BUSY), so a
+    // row that lands at all, after the lock is released, was written through the Prisma fallback.
+    const holdMs = HOT_PATH_BUSY_TIMEOUT_MS + 700;
     const holder = spawn(process.execPath, ['-e', `
       const D = require('better-sqlite3'); const db = new D(${JSON.stringify(join(dir, 'db.sqlite'))});
       db.exec('BEGIN IMMEDIATE'); console.log('locked');
-      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 1500);
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${holdMs});
     `], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
     const started = Date.now();
     const [inserted] = await repos.messages.insertBatch([row('busy-1')]);
     expect(inserted!.duplicate).toBe(false);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(holdMs - 150);
     expect(await repos.messages.getForWorker(inserted!.id)).toMatchObject({ platformMessageId: 'busy-1' });
   });
 });
