@@ -15,7 +15,7 @@ export interface MessagePayload {
   replyTarget: NormalizedMessage['replyTarget'];
 }
 
-export function toNewMessage(m: NormalizedMessage, traceId?: string): NewMessage {
+export function toNewMessage(m: NormalizedMessage): NewMessage {
   const payload: MessagePayload = {
     conversation: m.conversation,
     mentionsBot: m.mentionsBot,
@@ -32,7 +32,6 @@ export function toNewMessage(m: NormalizedMessage, traceId?: string): NewMessage
     senderName: m.sender.name,
     text: m.text,
     payload: payload as unknown as Record<string, unknown>,
-    traceId,
     receivedAt: new Date(m.receivedAt),
   };
 }
@@ -55,7 +54,7 @@ export function createInbox(deps: { messages: MessageStore; queue: Queue; logger
       if (normalized.length === 0) return [];
       let inserted: InsertedMessage[];
       try {
-        inserted = await batcher.submit(normalized.map((m) => toNewMessage(m)));
+        inserted = await batcher.submit(normalized.map(toNewMessage));
       } catch (err) {
         logger.error({ err }, 'inbox: persisting messages failed');
         throw new UnavailableError('store_unavailable', 'could not persist the message', { cause: err });
