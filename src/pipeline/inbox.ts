@@ -44,10 +44,14 @@ export function toNewMessage(m: NormalizedMessage): NewMessage {
  */
 export function createInbox(deps: { messages: MessageStore; queue: Queue; logger: Logger; metrics?: Metrics }): Inbox {
   const { messages, queue, logger, metrics } = deps;
-  const batcher = createBatcher<NewMessage, InsertedMessage>((rows) => {
-    metrics?.inboxBatchSize.observe(rows.length);
-    return messages.insertBatch(rows);
-  });
+  // Two batches in flight: one being written while the next one gathers, so the writer never waits on the event loop.
+  const batcher = createBatcher<NewMessage, InsertedMessage>(
+    (rows) => {
+      metrics?.inboxBatchSize.observe(rows.length);
+      return messages.insertBatch(rows);
+    },
+    { maxInFlight: 2 },
+  );
 
   return {
     async accept(normalized) {

@@ -46,6 +46,8 @@ export interface MessagePage {
 
 /** Statuses that hold later messages of the same conversation back. */
 const IN_FLIGHT: MessageStatus[] = ['queued', 'running'];
+/** Queued messages looked through when waking a conversation's next message (see nextQueuedInConversation). */
+const WAKE_WINDOW = 1000;
 /** Rows per INSERT statement: a batch travels as one JSON parameter, so this only bounds statement size. */
 const INSERT_CHUNK_ROWS = 500;
 
@@ -64,6 +66,16 @@ const SQLITE_INSERT_FROM_JSON = `
   ON CONFLICT (bot_id, platform_message_id) DO NOTHING
   RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
 
+/** The writer thread's statement: one row, bound positionally. */
+const SQLITE_INSERT_ROW = `
+  INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
+    payload, status, attempts, trace_id, received_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
+  ON CONFLICT (bot_id, platform_message_id) DO NOTHING`;
+
+/** SQLite keeps DateTime as ISO text with "+00:00" (the Prisma adapter's iso8601 format). */
+const sqliteTime = (iso: string) => `${iso.slice(0, -1)}+00:00`;
+
 const keyOf = (botId: string, platformMessageId: string) => `${botId}\u0000${platformMessageId}`;
 
 export class MessageRepository {
@@ -74,38 +86,47 @@ export class MessageRepository {
   ) {}
 
   /**
-   * Persists new messages as `queued`, deduplicated on (botId, platformMessageId): one
-   * `INSERT ... ON CONFLICT DO NOTHING RETURNING` per chunk, then one lookup for the ids of the duplicates.
-   * Answers in input order.
+   * Persists new messages as `queued`, deduplicated on (botId, platformMessageId): the first occurrence of each key
+   * in the batch is written with `ON CONFLICT DO NOTHING`, then one lookup finds the ids of those that conflicted.
+   * Answers in input order; repeats within the batch answer with their first occurrence's id, as duplicates.
    */
   async insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]> {
-    const firstIndexByKey = new Map<string, number>();
+    const slotByKey = new Map<string, number>();
+    /** For each input row: its index in `fresh`, negative-encoded (-1 - slot) when it repeats an earlier row. */
+    const slots: number[] = [];
     const fresh: { row: NewMessage; id: string }[] = [];
-    for (const [index, row] of rows.entries()) {
+    for (const row of rows) {
       const key = keyOf(row.botId, row.platformMessageId);
-      if (firstIndexByKey.has(key)) continue;
-      firstIndexByKey.set(key, index);
+      const seen = slotByKey.get(key);
+      if (seen !== undefined) {
+        slots.push(-1 - seen);
+        continue;
+      }
+      slotByKey.set(key, fresh.length);
+      slots.push(fresh.length);
       fresh.push({ row, id: newId() });
     }
 
-    const insertedKeys = new Set<string>();
+    const inserted: boolean[] = [];
     for (let start = 0; start < fresh.length; start += INSERT_CHUNK_ROWS) {
-      for (const r of await this.insertChunk(fresh.slice(start, start + INSERT_CHUNK_ROWS))) insertedKeys.add(keyOf(r.botId, r.platformMessageId));
+      inserted.push(...(await this.insertChunk(fresh.slice(start, start + INSERT_CHUNK_ROWS))));
     }
-
-    const idByKey = new Map<string, string>();
-    for (const { row, id } of fresh) {
-      const key = keyOf(row.botId, row.platformMessageId);
-      if (insertedKeys.has(key)) idByKey.set(key, id);
+    const ids = fresh.map((f) => f.id);
+    const conflicted = fresh.filter((_, slot) => !inserted[slot]);
+    if (conflicted.length > 0) {
+      const stored = new Map((await this.findIdsOf(conflicted.map((f) => f.row))).map((m) => [keyOf(m.botId, m.platformMessageId), m.id]));
+      fresh.forEach(({ row }, slot) => {
+        if (inserted[slot]) return;
+        const id = stored.get(keyOf(row.botId, row.platformMessageId));
+        if (id === undefined) throw new StoreError('row_invalid', `message ${row.platformMessageId} of bot ${row.botId} conflicted but is gone`);
+        ids[slot] = id;
+      });
     }
-    const missing = fresh.filter(({ row }) => !insertedKeys.has(keyOf(row.botId, row.platformMessageId))).map(({ row }) => row);
-    for (const found of await this.findIdsOf(missing)) idByKey.set(keyOf(found.botId, found.platformMessageId), found.id);
 
     return rows.map((row, index) => {
-      const key = keyOf(row.botId, row.platformMessageId);
-      const id = idByKey.get(key);
-      if (id === undefined) throw new StoreError('row_invalid', `message ${row.platformMessageId} of bot ${row.botId} conflicted but is gone`);
-      return { id, platformMessageId: row.platformMessageId, duplicate: !insertedKeys.has(key) || firstIndexByKey.get(key) !== index };
+      const encoded = slots[index]!;
+      const slot = encoded < 0 ? -1 - encoded : encoded;
+      return { id: ids[slot]!, platformMessageId: row.platformMessageId, duplicate: encoded < 0 || !inserted[slot] };
     });
   }
 
@@ -134,35 +155,55 @@ export class MessageRepository {
     });
   }
 
-  /** The oldest message after `afterId` in the conversation that is still queued: the next one to run. */
+  /**
+   * The oldest message after `afterId` in the conversation that is still queued: the next one to run, looked for
+   * among the next WAKE_WINDOW queued messages in arrival order (the index holds no per-conversation order; see
+   * the schema). A deferred successor sits near the front of that window, because queues hand out messages in
+   * arrival order; one further back is not woken early and runs when its deferral ends.
+   */
   async nextQueuedInConversation(conversationKey: string, afterId: string): Promise<string | null> {
-    const next = await this.db.message.findFirst({
-      where: { conversationKey, id: { gt: afterId }, status: 'queued' },
-      orderBy: { id: 'asc' },
-      select: { id: true },
-    });
-    return next?.id ?? null;
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT w.id FROM (
+        SELECT id, conversation_key FROM messages WHERE status = 'queued' AND id > ${afterId} ORDER BY status, id LIMIT ${WAKE_WINDOW}
+      ) AS w
+      WHERE w.conversation_key = ${conversationKey} ORDER BY w.id LIMIT 1`;
+    return rows[0]?.id ?? null;
   }
 
-  /** True when no earlier message (smaller id) of the conversation is still queued or running. */
+  /**
+   * True when no earlier message (smaller id) of the conversation is still queued or running. Walks the unfinished
+   * messages older than `id` in arrival order on the (status, id, conversation_key) index and stops at the first
+   * one of this conversation; with queues handing out messages in arrival order, few unfinished ones are older.
+   */
   async isHeadOfConversation(conversationKey: string, id: string): Promise<boolean> {
-    const earlier = await this.db.message.count({ where: { conversationKey, id: { lt: id }, status: { in: IN_FLIGHT } } });
-    return earlier === 0;
-  }
-
-  /** Ids in the given statuses, oldest first (the sweep and restart recovery); `afterId` pages on. */
-  async findIdsByStatus(statuses: string[], opts: { updatedBefore?: Date; limit: number; afterId?: string }): Promise<string[]> {
-    const rows = await this.db.message.findMany({
-      where: {
-        status: { in: statuses },
-        ...(opts.updatedBefore ? { updatedAt: { lt: opts.updatedBefore } } : {}),
-        ...(opts.afterId ? { id: { gt: opts.afterId } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      take: opts.limit,
+    const earlier = await this.db.message.findFirst({
+      where: { status: { in: IN_FLIGHT }, id: { lt: id }, conversationKey },
       select: { id: true },
     });
-    return rows.map((row) => row.id);
+    return earlier === null;
+  }
+
+  /**
+   * Ids in the given statuses, oldest first (the sweep and restart recovery); `afterId` pages on. One ordered index
+   * range per status, merged here: a single `status IN (…) ORDER BY id` would read and sort every match of a backlog.
+   */
+  async findIdsByStatus(statuses: string[], opts: { updatedBefore?: Date; limit: number; afterId?: string }): Promise<string[]> {
+    const perStatus = await Promise.all(
+      statuses.map((status) =>
+        this.db.message.findMany({
+          where: {
+            status,
+            ...(opts.updatedBefore ? { updatedAt: { lt: opts.updatedBefore } } : {}),
+            ...(opts.afterId ? { id: { gt: opts.afterId } } : {}),
+          },
+          orderBy: { id: 'asc' },
+          take: opts.limit,
+          select: { id: true },
+        }),
+      ),
+    );
+    const ids = perStatus.flat().map((row) => row.id);
+    return (perStatus.length > 1 ? ids.sort() : ids).slice(0, opts.limit);
   }
 
   /** Newest first. */
@@ -193,13 +234,45 @@ export class MessageRepository {
   }
 
   /**
-   * One INSERT per chunk with the rows as a single JSON parameter, expanded by the database (`json_each` on SQLite,
-   * `json_to_recordset` on PostgreSQL). Binding 16 values per row made the driver layer, not the database, the
-   * cost of the ingress hot path; one parameter and one constant statement text keep it small.
+   * Inserts one chunk of rows whose keys are distinct; answers which of them were inserted (the rest conflicted).
+   * - SQLite with a writer thread: one prepared single-row INSERT bound per row, in one transaction, off the event
+   *   loop.
+   * - Otherwise one INSERT with the rows as a single JSON parameter, expanded by the database (`json_each` on SQLite,
+   *   `json_to_recordset` on PostgreSQL): binding 16 values per row through Prisma made the driver layer, not the
+   *   database, the cost of the hot path.
    */
-  private async insertChunk(chunk: { row: NewMessage; id: string }[]): Promise<{ botId: string; platformMessageId: string }[]> {
+  private async insertChunk(chunk: { row: NewMessage; id: string }[]): Promise<boolean[]> {
     if (chunk.length === 0) return [];
     const now = new Date().toISOString();
+    if (this.statementThread) {
+      const sqliteNow = sqliteTime(now);
+      try {
+        const changes = await this.statementThread(SQLITE_INSERT_ROW).runEach(
+          chunk.map(({ row, id }) => [
+            id,
+            row.tenantId,
+            row.botId,
+            row.platform,
+            row.platformMessageId,
+            row.conversationKey,
+            row.senderId,
+            row.senderName ?? null,
+            row.text,
+            JSON.stringify(row.payload),
+            row.traceId ?? null,
+            sqliteTime(row.receivedAt.toISOString()),
+            sqliteNow,
+            sqliteNow,
+          ]),
+        );
+        return changes.map((n) => n === 1);
+      } catch (err) {
+        // Another connection held the write lock too long (a CLI run, a migration), or the thread is gone:
+        // take Prisma's path, which waits longer.
+        const code = (err as { code?: string }).code;
+        if (code !== 'SQLITE_BUSY' && code !== 'WRITER_GONE') throw err;
+      }
+    }
     const rows = JSON.stringify(
       chunk.map(({ row, id }) => ({
         id,
@@ -217,9 +290,10 @@ export class MessageRepository {
         now,
       })),
     );
-    if (this.provider === 'postgresql') {
-      // timestamp(3) without time zone, like Prisma's columns: the ISO text's 'Z' is dropped, the UTC digits kept.
-      return this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
+    const inserted =
+      this.provider === 'postgresql'
+        ? // timestamp(3) without time zone, like Prisma's columns: the ISO text's 'Z' is dropped, the UTC digits kept.
+          await this.db.$queryRaw<{ botId: string; platformMessageId: string }[]>`
         INSERT INTO messages (id, tenant_id, bot_id, platform, platform_message_id, conversation_key, sender_id, sender_name, text,
           payload, status, attempts, trace_id, received_at, created_at, updated_at)
         SELECT r.id, r.tenant_id, r.bot_id, r.platform, r.platform_message_id, r.conversation_key, r.sender_id, r.sender_name, r.text,
@@ -228,19 +302,10 @@ export class MessageRepository {
           conversation_key text, sender_id text, sender_name text, text text, payload jsonb, trace_id text,
           received_at timestamp(3), now timestamp(3))
         ON CONFLICT (bot_id, platform_message_id) DO NOTHING
-        RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`;
-    }
-    if (this.statementThread) {
-      try {
-        return await this.statementThread(SQLITE_INSERT_FROM_JSON).all<{ botId: string; platformMessageId: string }>(rows);
-      } catch (err) {
-        // Another connection held the write lock too long (a CLI run, a migration), or the thread is gone:
-        // take Prisma's path, which waits longer.
-        const code = (err as { code?: string }).code;
-        if (code !== 'SQLITE_BUSY' && code !== 'WRITER_GONE') throw err;
-      }
-    }
-    return this.db.$queryRawUnsafe<{ botId: string; platformMessageId: string }[]>(SQLITE_INSERT_FROM_JSON, rows);
+        RETURNING bot_id AS "botId", platform_message_id AS "platformMessageId"`
+        : await this.db.$queryRawUnsafe<{ botId: string; platformMessageId: string }[]>(SQLITE_INSERT_FROM_JSON, rows);
+    const insertedKeys = new Set(inserted.map((r) => keyOf(r.botId, r.platformMessageId)));
+    return chunk.map(({ row }) => insertedKeys.has(keyOf(row.botId, row.platformMessageId)));
   }
 
   private async findIdsOf(rows: NewMessage[]): Promise<{ id: string; botId: string; platformMessageId: string }[]> {

@@ -336,6 +336,29 @@ function repositoryContract(makeTestDatabase: () => TestDatabase) {
       expect(await repos.messages.isHeadOfConversation(key, third?.id ?? '')).toBe(true);
     });
 
+    it('isHeadOfConversation sees an earlier message of the conversation behind many unfinished ones of others', async () => {
+      const key = uniqueId('conv');
+      const [head] = await repos.messages.insertBatch([message(a, uniqueId('h'), { conversationKey: key })]);
+      await repos.messages.insertBatch(Array.from({ length: 300 }, (_, i) => message(a, uniqueId('noise'), { conversationKey: `${key}-n${i % 30}` })));
+      const [later] = await repos.messages.insertBatch([message(a, uniqueId('h'), { conversationKey: key })]);
+      await repos.messages.claimForWorker(head!.id, ['queued'], 'running');
+      expect(await repos.messages.isHeadOfConversation(key, later!.id)).toBe(false);
+      await repos.messages.setStatusForWorker(head!.id, 'replied', { finished: true });
+      expect(await repos.messages.isHeadOfConversation(key, later!.id)).toBe(true);
+    });
+
+    it("nextQueuedInConversation: the conversation's oldest queued message after the given one, never another's", async () => {
+      const key = uniqueId('conv');
+      const [first] = await repos.messages.insertBatch([message(a, uniqueId('w'), { conversationKey: key })]);
+      await repos.messages.insertBatch(Array.from({ length: 20 }, () => message(a, uniqueId('other'), { conversationKey: `${key}-other` })));
+      const [second, third] = await repos.messages.insertBatch([message(a, uniqueId('w'), { conversationKey: key }), message(a, uniqueId('w'), { conversationKey: key })]);
+      expect(await repos.messages.nextQueuedInConversation(key, first!.id)).toBe(second!.id);
+      await repos.messages.claimForWorker(second!.id, ['queued'], 'running');
+      expect(await repos.messages.nextQueuedInConversation(key, first!.id)).toBe(third!.id);
+      expect(await repos.messages.nextQueuedInConversation(key, third!.id)).toBeNull();
+      expect(await repos.messages.nextQueuedInConversation(`${key}-none`, first!.id)).toBeNull();
+    });
+
     it('findIdsByStatus answers oldest first, filtered by updatedBefore, paged by limit and afterId', async () => {
       const status = `sweep_${seq}`;
       const inserted = await repos.messages.insertBatch(Array.from({ length: 5 }, () => message(a, uniqueId('sw'))));
