@@ -24,6 +24,7 @@ function print(report: BenchReport) {
   }));
   console.table(rows);
   for (const t of report.targets) console.log(`${t.met ? 'MET    ' : 'NOT MET'}  ${t.description}`);
+  for (const note of report.notes ?? []) console.log(`NOTE     ${note}`);
 }
 
 let failed = false;

@@ -15,6 +15,8 @@ export interface BenchReport {
   rows: BenchRow[];
   /** What the issue asks, and whether this run met it. */
   targets: { description: string; met: boolean }[];
+  /** Derived figures worth reading next to the targets, without a pass/fail of their own. */
+  notes?: string[];
 }
 
 export type Bench = () => Promise<BenchReport>;

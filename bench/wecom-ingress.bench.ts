@@ -49,10 +49,7 @@ export default async function wecomIngress(): Promise<BenchReport> {
         met: ours.value >= minimal.value,
       },
       { description: `Switchboard p99 ack latency < ${P99_TARGET_MS} ms at 50 connections: ${p99} ms`, met: p99 < P99_TARGET_MS },
-      {
-        description: `(reference, not a target) cost of persistence: durable / same decode without persistence = ×${(ours.value / sameDecode.value).toFixed(2)}`,
-        met: ours.value >= sameDecode.value,
-      },
     ],
+    notes: [`cost of persistence: durable / the same decode without persistence = ×${(ours.value / sameDecode.value).toFixed(2)}`],
   };
 }
