@@ -70,6 +70,11 @@ export interface ReplyFile {
   name: string;
   mime?: string;
   url?: string;
+  /**
+   * True when `url` is on the workflow service's own host (its signed file links): senders may fetch and upload
+   * it. Other URLs are only linked (see reply-files.ts).
+   */
+  hostedByWorkflow?: boolean;
   data?: Buffer;
   kind?: 'image' | 'file' | 'audio' | 'video';
 }

@@ -1,3 +1,4 @@
+import { isUploadable, readCapped, replyFileBytes } from '../reply-files.js';
 import type { FilePayload, ReplyFile } from '../types.js';
 import { SlackApiError, SlackFileError } from './errors.js';
 import type { SlackApi } from './web-api.js';
@@ -7,6 +8,7 @@ import type { SlackApi } from './web-api.js';
  * - In: `url_private_download` fetched with the bot token, only from Slack's file hosts (or the configured API
  *   host, for tests and proxies), capped in size while streaming.
  * - Out: files API v2 — files.getUploadURLExternal, upload the bytes, files.completeUploadExternal into the thread.
+ *   Files at URLs off the workflow's host are posted as links, not fetched (see reply-files.ts).
  */
 export interface DownloadOptions {
   url: string;
@@ -53,32 +55,9 @@ export async function downloadSlackFile(opts: DownloadOptions): Promise<FilePayl
       retryable: false,
     });
   }
-  const data = await readCapped(res, opts.maxBytes);
+  const data = await readCapped(res, opts.maxBytes, () => tooLarge(opts.maxBytes));
   const name = decodeURIComponent(url.pathname.split('/').pop() || 'file');
   return { name, mime, data, size: data.length };
-}
-
-async function readCapped(res: Response, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(maxBytes);
-  }
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks, total);
 }
 
 function tooLarge(maxBytes: number): SlackFileError {
@@ -92,7 +71,7 @@ export interface UploadWhere {
   threadTs?: string;
 }
 
-/** Uploads the workflow's files into the conversation; returns Slack file ids. */
+/** Uploads the workflow's files into the conversation (links for the ones not fetched); returns Slack file ids. */
 export async function uploadReplyFiles(
   api: SlackApi,
   where: UploadWhere,
@@ -100,9 +79,18 @@ export async function uploadReplyFiles(
   opts: { maxBytes: number; fetchFn?: typeof fetch },
 ): Promise<string[]> {
   if (files.length === 0) return [];
+  const linked = files.filter((f) => !isUploadable(f) && f.url);
+  if (linked.length > 0) {
+    await api.call('chat.postMessage', {
+      channel: where.channel,
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+      text: linked.map((f) => `<${f.url}|${slackLinkText(f.name || 'file')}>`).join('\n'),
+      unfurl_links: false,
+    });
+  }
   const uploaded: { id: string; title: string }[] = [];
-  for (const file of files) {
-    const data = file.data ?? (await fetchReplyFile(file, opts));
+  for (const file of files.filter(isUploadable)) {
+    const data = await replyFileBytes(file, opts);
     const ticket = await api.call<{ ok: boolean; upload_url?: string; file_id?: string }>('files.getUploadURLExternal', {
       filename: file.name,
       length: data.length,
@@ -130,6 +118,7 @@ export async function uploadReplyFiles(
     }
     uploaded.push({ id: ticket.file_id, title: file.name });
   }
+  if (uploaded.length === 0) return [];
   await api.call('files.completeUploadExternal', {
     files: uploaded,
     channel_id: where.channel,
@@ -138,18 +127,7 @@ export async function uploadReplyFiles(
   return uploaded.map((u) => u.id);
 }
 
-async function fetchReplyFile(file: ReplyFile, opts: { maxBytes: number; fetchFn?: typeof fetch }): Promise<Buffer> {
-  if (!file.url || !/^https?:\/\//.test(file.url)) {
-    throw new SlackFileError('slack_reply_file_missing', `Reply file ${file.name} has neither data nor an http(s) URL`, { retryable: false });
-  }
-  const res = await (opts.fetchFn ?? fetch)(file.url, { signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
-    throw new SlackFileError('slack_reply_file_network_error', `Could not fetch reply file ${file.name}`, { retryable: true, cause: err });
-  });
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new SlackFileError(`slack_reply_file_http_${res.status}`, `Fetching reply file ${file.name} answered HTTP ${res.status}`, {
-      retryable: res.status >= 500,
-    });
-  }
-  return readCapped(res, opts.maxBytes);
+/** Link text in Slack's `<url|text>` syntax: the characters that would end it are escaped. */
+function slackLinkText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '¦');
 }

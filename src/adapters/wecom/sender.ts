@@ -1,16 +1,18 @@
 /**
  * Sends answers to WeCom.
  *
- * - app: `message/send` to the user, text or markdown per bot setting, split under 2048 bytes; files with bytes
- *   are uploaded (`media/upload`) and sent as image/file messages; files known only by URL become links. Chunks
- *   already delivered are remembered (KeyValueStore, 1 h) so a retried job does not send them twice.
+ * - app: `message/send` to the user, text or markdown per bot setting, split under 2048 bytes; the workflow's files
+ *   (their bytes, or fetched from the workflow's own host) are uploaded (`media/upload`) and sent as image/file
+ *   messages; other file URLs become links, and so does a file that cannot be fetched for good (too large, gone).
+ *   Steps already delivered are remembered (KeyValueStore, 1 h) so a retried job does not send them twice.
  * - smart_bot: through the stream when the callback was answered with one, else once via response_url.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
+import { isUploadable, ReplyFileError, replyFileBytes } from '../reply-files.js';
 import type { BotRuntime, Reply, ReplyFile, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
-import type { WecomApiClient } from './api-client.js';
+import { MAX_MEDIA_BYTES, type WecomApiClient, type WecomMessageBody } from './api-client.js';
 import type { WecomSettings } from './config.js';
 import { WecomApiError } from './errors.js';
 import { readReplyTarget, type AppReplyTarget, type SmartBotReplyTarget } from './normalize.js';
@@ -28,10 +30,14 @@ export interface WecomSenderDeps {
 }
 
 const PROGRESS_TTL_MS = 3_600_000;
+/** WeCom sends images up to 10 MB as image messages; larger ones go as files (up to 20 MB). */
+const IMAGE_MESSAGE_MAX_BYTES = 10 * 1024 * 1024;
 
-/** Links for files we cannot upload (no bytes). */
-function withFileLinks(text: string, files: readonly ReplyFile[]): string {
-  const links = files.filter((f) => !f.data && f.url).map((f) => `[${f.name || 'file'}](${f.url})`);
+const fileLink = (f: ReplyFile) => `[${f.name || 'file'}](${f.url})`;
+
+/** The text with links to the files `linked` picks (those the reply does not carry otherwise). */
+function withFileLinks(text: string, files: readonly ReplyFile[], linked: (f: ReplyFile) => boolean): string {
+  const links = files.filter((f) => linked(f) && f.url).map(fileLink);
   return links.length ? `${text}\n\n${links.join('\n')}` : text;
 }
 
@@ -41,9 +47,9 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
 
   async function sendApp(target: AppReplyTarget, reply: Reply): Promise<SentRef> {
     const api = deps.api();
-    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? []), format, reply.footer);
+    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? [], (f) => !isUploadable(f)), format, reply.footer);
     const chunks = splitForWecom(text, WECOM_TEXT_LIMIT_BYTES);
-    const uploads = (reply.files ?? []).filter((f): f is ReplyFile & { data: Buffer } => !!f.data);
+    const uploads = (reply.files ?? []).filter(isUploadable);
     // Chunks already delivered for this inbound message and this text: a retried job skips them.
     const progressKey = target.msgId
       ? `wecom:sent:${bot.id}:${target.msgId}:${createHash('sha256')
@@ -61,29 +67,28 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
       if (id) msgids.push(id);
       if (progressKey) await deps.kv.set(progressKey, String(step), PROGRESS_TTL_MS);
     };
-    for (const chunk of chunks) {
-      await deliver(async () => {
-        const body =
-          format === 'markdown'
-            ? ({ msgtype: 'markdown', markdown: { content: chunk } } as const)
-            : ({ msgtype: 'text', text: { content: chunk } } as const);
-        const r = await api.sendMessage(target.agentId, { touser: target.toUser, ...body });
-        if (r.invaliduser) deps.logger.warn({ botId: bot.id, invaliduser: r.invaliduser }, 'wecom reported invalid recipients');
-        return r.msgid;
-      });
-    }
+    const sendBody = async (body: WecomMessageBody) => {
+      const r = await api.sendMessage(target.agentId, { touser: target.toUser, ...body });
+      if (r.invaliduser) deps.logger.warn({ botId: bot.id, invaliduser: r.invaliduser }, 'wecom reported invalid recipients');
+      return r.msgid;
+    };
+    const textBody = (content: string): WecomMessageBody =>
+      format === 'markdown' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'text', text: { content } };
+    for (const chunk of chunks) await deliver(() => sendBody(textBody(chunk)));
     for (const file of uploads) {
       await deliver(async () => {
-        const isImage = file.kind === 'image' || (file.mime ?? '').startsWith('image/');
-        const mediaId = await api.uploadMedia(isImage ? 'image' : 'file', {
-          name: file.name,
-          mime: file.mime ?? 'application/octet-stream',
-          data: file.data,
-        });
-        const body = isImage
-          ? ({ msgtype: 'image', image: { media_id: mediaId } } as const)
-          : ({ msgtype: 'file', file: { media_id: mediaId } } as const);
-        return (await api.sendMessage(target.agentId, { touser: target.toUser, ...body })).msgid;
+        let data: Buffer;
+        try {
+          data = await replyFileBytes(file, { maxBytes: MAX_MEDIA_BYTES });
+        } catch (err) {
+          // Fetching again will not help (too large, gone, expired link): say where the file is instead.
+          if (!(err instanceof ReplyFileError) || err.retryable || !file.url) throw err;
+          deps.logger.warn({ botId: bot.id, code: err.code, file: file.name }, 'wecom: workflow file not uploaded; sending its link');
+          return sendBody(textBody(renderWecomText(fileLink(file), format)));
+        }
+        const isImage = (file.kind === 'image' || (file.mime ?? '').startsWith('image/')) && data.length <= IMAGE_MESSAGE_MAX_BYTES;
+        const mediaId = await api.uploadMedia(isImage ? 'image' : 'file', { name: file.name, mime: file.mime ?? 'application/octet-stream', data });
+        return sendBody(isImage ? { msgtype: 'image', image: { media_id: mediaId } } : { msgtype: 'file', file: { media_id: mediaId } });
       });
     }
     return { platformMessageId: msgids[0] ?? '', data: { msgids, chunks: chunks.length, files: uploads.length } };
@@ -98,7 +103,8 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
         retryable: false,
       });
     }
-    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? []), format, reply.footer);
+    // response_url takes one markdown message: files are linked.
+    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? [], (f) => !f.data), format, reply.footer);
     await deps.streams.postResponseUrl(target.responseUrl, text, format);
     return { platformMessageId: `response_url:${bot.id}:${target.userId}:${target.receivedAt}`, data: { via: 'response_url' } };
   }

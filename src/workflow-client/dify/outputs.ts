@@ -42,6 +42,15 @@ function kindOf(type: unknown, mime: string | undefined): ReplyFile['kind'] {
   return 'file';
 }
 
+/** True when `url` is on the same origin as the API (Dify's own signed file links). */
+function onApiOrigin(url: string, apiBaseUrl: string): boolean {
+  try {
+    return new URL(url).origin === new URL(apiBaseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves Dify's relative file URLs (`/files/...`) against the API's origin. */
 export function absoluteUrl(url: string, apiBaseUrl: string): string {
   try {
@@ -68,7 +77,7 @@ export function replyFileFromDify(file: Record<string, unknown>, apiBaseUrl: str
   const mime = typeof file.mime_type === 'string' ? file.mime_type : undefined;
   const name =
     typeof file.filename === 'string' ? file.filename : typeof file.name === 'string' ? file.name : nameFromUrl(url, 'file');
-  const out: ReplyFile = { name, url, kind: kindOf(file.type, mime) };
+  const out: ReplyFile = { name, url, kind: kindOf(file.type, mime), hostedByWorkflow: onApiOrigin(url, apiBaseUrl) };
   if (mime) out.mime = mime;
   return out;
 }
@@ -94,7 +103,7 @@ export function replyFileFromMessageFile(event: Record<string, unknown>, apiBase
   if (typeof event.url !== 'string') return undefined;
   const url = absoluteUrl(event.url, apiBaseUrl);
   const id = typeof event.id === 'string' ? event.id : 'file';
-  return { name: nameFromUrl(url, id), url, kind: kindOf(event.type, undefined) };
+  return { name: nameFromUrl(url, id), url, kind: kindOf(event.type, undefined), hostedByWorkflow: onApiOrigin(url, apiBaseUrl) };
 }
 
 export function addUniqueFiles(target: ReplyFile[], more: ReplyFile[]): void {

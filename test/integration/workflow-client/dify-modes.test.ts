@@ -139,13 +139,17 @@ describe('workflow answers and files', () => {
     expect((await client.run(request('b'))).answer).toBe('from result');
   });
 
-  test('file outputs become reply files with absolute URLs', async () => {
+  test("file outputs become reply files with absolute URLs; only Dify's own links count as hosted by the workflow", async () => {
     const file = { dify_model_identity: '__dify__file__', type: 'image', transfer_method: 'tool_file', filename: 'chart.png', mime_type: 'image/png', url: '/files/tools/abc.png?sign=1' };
-    fake.next({ outputs: { text: 'see chart', chart: file } }, { outputs: { text: 'see charts', charts: [file] } });
+    const remote = { dify_model_identity: '__dify__file__', type: 'document', transfer_method: 'remote_url', filename: 'spec.pdf', remote_url: 'http://10.0.0.8/spec.pdf' };
+    fake.next({ outputs: { text: 'see chart', chart: file, spec: remote } }, { outputs: { text: 'see charts', charts: [file, remote] } });
     const streaming = await clientFor(fake, 'dify_workflow').run(request('a'));
     const blocking = await clientFor(fake, 'dify_workflow', { responseMode: 'blocking' }).run(request('b'));
     for (const result of [streaming, blocking]) {
-      expect(result.files).toEqual([{ name: 'chart.png', mime: 'image/png', kind: 'image', url: `http://127.0.0.1:${fake.port}/files/tools/abc.png?sign=1` }]);
+      expect(result.files).toEqual([
+        { name: 'chart.png', mime: 'image/png', kind: 'image', url: `http://127.0.0.1:${fake.port}/files/tools/abc.png?sign=1`, hostedByWorkflow: true },
+        { name: 'spec.pdf', kind: 'file', url: 'http://10.0.0.8/spec.pdf', hostedByWorkflow: false },
+      ]);
     }
     expect(streaming.answer).toBe('see chart');
   });
@@ -170,7 +174,7 @@ describe('stream events', () => {
   test('message_file events become reply files', async () => {
     fake.next({ messageFiles: [{ url: 'https://cdn.example/img/cat.png', type: 'image' }] });
     const result = await clientFor(fake, 'dify_chat').run(request('draw a cat'));
-    expect(result.files).toEqual([{ name: 'cat.png', url: 'https://cdn.example/img/cat.png', kind: 'image' }]);
+    expect(result.files).toEqual([{ name: 'cat.png', url: 'https://cdn.example/img/cat.png', kind: 'image', hostedByWorkflow: false }]);
   });
 
   test('unknown events are ignored and counted', async () => {

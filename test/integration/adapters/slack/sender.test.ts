@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackApiError } from '../../../../src/adapters/slack/errors.js';
 import { retryHintOf } from '../../../../src/errors.js';
+import { startFakeFileHost } from '../../../fakes/fake-file-host.js';
 import { FakeSlack } from '../../../fakes/fake-slack.js';
 import { slackAdapter, slackBot, sleep } from './helpers.js';
 
@@ -110,6 +111,29 @@ describe('Slack sender (against the fake Web API)', () => {
     expect(fake.shares).toEqual([{ fileIds: [expect.any(String)], channel: 'C0CHAN', threadTs: channelTarget.threadTs }]);
     const id = fake.shares[0]?.fileIds[0] ?? '';
     expect(fake.uploads.get(id)?.data?.toString()).toBe('a,b\n1,2\n');
+  });
+
+  it("uploads files fetched from the workflow's host and posts other URLs as links without fetching them", async () => {
+    const host = await startFakeFileHost();
+    try {
+      const hosted = host.serve('/files/tools/sheet.csv', Buffer.from('x,y\n'), 'text/csv');
+      const foreign = host.serve('/private/keys.txt', Buffer.from('secret'), 'text/plain');
+      const { adapter } = slackAdapter(fake);
+      await adapter.sender(slackBot(fake)).send(channelTarget, {
+        text: 'files',
+        files: [
+          { name: 'sheet.csv', url: hosted, hostedByWorkflow: true, mime: 'text/csv' },
+          { name: 'keys|<x>.txt', url: foreign },
+        ],
+      });
+      expect(host.hits('/private/keys.txt')).toBe(0);
+      const posts = fake.callsTo('chat.postMessage').map((c) => c.args);
+      expect(posts.at(-1)).toMatchObject({ channel: 'C0CHAN', thread_ts: channelTarget.threadTs, text: `<${foreign}|keys¦&lt;x&gt;.txt>` });
+      expect(fake.shares).toHaveLength(1);
+      expect(fake.uploads.get(fake.shares[0]?.fileIds[0] ?? '')?.data?.toString()).toBe('x,y\n');
+    } finally {
+      await host.close();
+    }
   });
 
   it('remembers threads it answered in, so later replies reach the bot', async () => {

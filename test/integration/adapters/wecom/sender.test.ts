@@ -5,16 +5,20 @@ import { WecomApiError } from '../../../../src/adapters/wecom/errors.js';
 import { decodeEncodingAesKey, encryptWecomMedia } from '../../../../src/crypto/wecom-crypto.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
 import { createMemoryKeyValueStore } from '../../../../src/store/kv.js';
+import { startFakeFileHost, type FakeFileHost } from '../../../fakes/fake-file-host.js';
 import { startFakeWecom, type FakeWecom } from '../../../fakes/fake-wecom.js';
 import { wecomCallbacks } from '../../../fakes/fake-wecom-callbacks.js';
 import { appBot, FIXTURE_AGENT, FIXTURE_CORP, smartBot, TEST_KEY, TEST_TOKEN } from '../../../unit/adapters/wecom/helpers.js';
 
 let fake: FakeWecom;
+let files: FakeFileHost;
 beforeAll(async () => {
   fake = await startFakeWecom({ corpId: FIXTURE_CORP, secret: 'app-secret', agentId: FIXTURE_AGENT, agentName: 'Helpdesk' });
+  files = await startFakeFileHost();
 });
 afterAll(async () => {
   await fake.close();
+  await files.close();
 });
 beforeEach(() => fake.reset());
 
@@ -79,6 +83,50 @@ describe('app sender', () => {
     expect(sent[0]).toMatchObject({ markdown: { content: 'Here you go\n\n[big.zip](https://files.example.com/big.zip)' } });
     expect(sent[1]).toMatchObject({ image: { media_id: 'media-1' } });
     expect(sent[2]).toMatchObject({ file: { media_id: 'media-2' } });
+  });
+
+  it("fetches files on the workflow's host and uploads them; other URLs are linked and never fetched", async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const hosted = files.serve('/files/tools/chart.png', png, 'image/png');
+    const foreign = files.serve('/elsewhere/secret.txt', Buffer.from('internal'), 'text/plain');
+    await build().sender(appBot()).send(target, {
+      text: 'Chart attached',
+      files: [
+        { name: 'chart.png', url: hosted, hostedByWorkflow: true, kind: 'image' },
+        { name: 'secret.txt', url: foreign },
+      ],
+    });
+    expect(files.hits('/elsewhere/secret.txt')).toBe(0);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]).toMatchObject({ type: 'image', filename: 'chart.png' });
+    const sent = fake.sentMessages() as Record<string, unknown>[];
+    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'image']);
+    expect(sent[0]).toMatchObject({ markdown: { content: `Chart attached\n\n[secret.txt](${foreign})` } });
+  });
+
+  it('a hosted file that is gone or redirects is sent as a link; one that fails for now is retried without resending the text', async () => {
+    const gone = files.fail('/files/gone.pdf', 404);
+    // A redirect is not followed, even to a page that would answer: it could lead anywhere.
+    const moved = files.fail('/files/moved.pdf', 302, { location: files.serve('/internal/admin.pdf', Buffer.from('%PDF internal'), 'application/pdf') });
+    const flaky = files.fail('/files/later.pdf', 503);
+    const sender = build().sender(appBot({ id: 'files-retry' }));
+    const reply = {
+      text: 'Your documents',
+      files: [
+        { name: 'gone.pdf', url: gone, hostedByWorkflow: true },
+        { name: 'moved.pdf', url: moved, hostedByWorkflow: true },
+        { name: 'later.pdf', url: flaky, hostedByWorkflow: true },
+      ],
+    };
+    const forMessage = { ...target, msgId: '7440000000000000077' };
+    await expect(sender.send(forMessage, reply)).rejects.toMatchObject({ code: 'reply_file_http_503', retryable: true });
+    files.serve('/files/later.pdf', Buffer.from('%PDF-1.4 later'), 'application/pdf');
+    await sender.send(forMessage, reply);
+    const sent = fake.sentMessages() as { msgtype: string; markdown?: { content: string } }[];
+    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'markdown', 'markdown', 'file']);
+    expect(sent.map((m) => m.markdown?.content)).toEqual(['Your documents', `[gone.pdf](${gone})`, `[moved.pdf](${moved})`, undefined]);
+    expect(fake.uploads.map((u) => u.filename)).toEqual(['later.pdf']);
+    expect(files.hits('/internal/admin.pdf')).toBe(0);
   });
 
   it('a retried send skips the chunks already delivered', async () => {

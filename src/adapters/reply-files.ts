@@ -1,0 +1,81 @@
+/**
+ * The bytes of a workflow's reply files, for senders that upload them to a platform.
+ *
+ * Only files that carry their bytes, or whose URL is on the workflow service's own host, are fetched. Any other URL
+ * is only linked: fetching it would let a workflow output (ultimately, what a user typed) make this server request
+ * an arbitrary address, internal ones included, and post what came back into the chat.
+ */
+import { AppError, type RetryHint } from '../errors.js';
+import type { ReplyFile } from './types.js';
+
+export class ReplyFileError extends AppError implements RetryHint {
+  readonly retryable: boolean;
+  constructor(code: string, message: string, opts: { retryable: boolean; cause?: unknown }) {
+    super(code, message, { status: 502, expose: true, cause: opts.cause });
+    this.retryable = opts.retryable;
+  }
+}
+
+/** True when a sender may upload the file: it has bytes, or a URL on the workflow service's host. */
+export function isUploadable(file: ReplyFile): boolean {
+  return file.data !== undefined || (file.hostedByWorkflow === true && typeof file.url === 'string' && /^https?:\/\//.test(file.url));
+}
+
+/** Reads a response body, failing as soon as it passes `maxBytes` (declared or counted). */
+export async function readCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export interface ReplyFileFetchOptions {
+  maxBytes: number;
+  fetchFn?: typeof fetch;
+  /** @defaultValue 60000 */
+  timeoutMs?: number;
+}
+
+/** The file's bytes: its own, or fetched from its URL when `isUploadable` allows it. */
+export async function replyFileBytes(file: ReplyFile, opts: ReplyFileFetchOptions): Promise<Buffer> {
+  if (file.data) {
+    if (file.data.length > opts.maxBytes) throw tooLargeError(file, opts.maxBytes);
+    return file.data;
+  }
+  if (!isUploadable(file)) {
+    throw new ReplyFileError('reply_file_not_fetchable', `Reply file ${file.name} has no bytes and no URL on the workflow's host`, { retryable: false });
+  }
+  const res = await (opts.fetchFn ?? fetch)(file.url!, { redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) }).catch((err: unknown) => {
+    throw new ReplyFileError('reply_file_network_error', `Could not fetch reply file ${file.name}`, { retryable: true, cause: err });
+  });
+  // A redirect is not followed (it could lead off the workflow's host): it fails like any other non-2xx answer.
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new ReplyFileError(`reply_file_http_${res.status}`, `Fetching reply file ${file.name} answered HTTP ${res.status}`, {
+      retryable: res.status >= 500 || res.status === 429,
+    });
+  }
+  return readCapped(res, opts.maxBytes, () => tooLargeError(file, opts.maxBytes));
+}
+
+function tooLargeError(file: ReplyFile, maxBytes: number): ReplyFileError {
+  return new ReplyFileError('reply_file_too_large', `Reply file ${file.name} is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB limit`, {
+    retryable: false,
+  });
+}
