@@ -4,6 +4,7 @@
  * then line, then word boundaries, and never leaving a fenced code block open — a chunk that ends inside a fence
  * closes it, and the next chunk re-opens it with the same fence line. Pure functions.
  */
+import type { ReplyFile } from '../types.js';
 
 /** WeCom's limit for `text` and `markdown` content, in UTF-8 bytes. */
 export const WECOM_TEXT_LIMIT_BYTES = 2048;
@@ -226,6 +227,14 @@ export function toWecomText(md: string): string {
 }
 
 /** Renders the reply text (+ footer) for the bot's format. */
+/** The text followed by markdown links to `files` that have a URL (renderWecomText turns them into text as needed). */
+export function withFileLinks(text: string, files: readonly ReplyFile[]): string {
+  const links = files.filter((f) => f.url).map(fileLink);
+  return links.length ? `${text}\n\n${links.join('\n')}` : text;
+}
+
+export const fileLink = (f: ReplyFile): string => `[${f.name || 'file'}](${f.url})`;
+
 export function renderWecomText(markdown: string, format: WecomReplyFormat, footer?: string): string {
   const body = format === 'markdown' ? toWecomMarkdown(markdown) : toWecomText(markdown);
   if (!footer) return body;

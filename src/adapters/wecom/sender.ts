@@ -11,12 +11,12 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
 import { isUploadable, ReplyFileError, replyFileBytes } from '../reply-files.js';
-import type { BotRuntime, Reply, ReplyFile, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
+import type { BotRuntime, Reply, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
 import { MAX_MEDIA_BYTES, type WecomApiClient, type WecomMessageBody } from './api-client.js';
 import type { WecomSettings } from './config.js';
 import { WecomApiError } from './errors.js';
 import { readReplyTarget, type AppReplyTarget, type SmartBotReplyTarget } from './normalize.js';
-import { renderWecomText, splitForWecom, WECOM_TEXT_LIMIT_BYTES } from './render.js';
+import { fileLink, renderWecomText, splitForWecom, withFileLinks, WECOM_TEXT_LIMIT_BYTES } from './render.js';
 import type { SmartBotStreams } from './smart-bot.js';
 
 export interface WecomSenderDeps {
@@ -33,13 +33,6 @@ const PROGRESS_TTL_MS = 3_600_000;
 /** WeCom sends images up to 10 MB as image messages; larger ones go as files (up to 20 MB). */
 const IMAGE_MESSAGE_MAX_BYTES = 10 * 1024 * 1024;
 
-const fileLink = (f: ReplyFile) => `[${f.name || 'file'}](${f.url})`;
-
-/** The text with links to the files `linked` picks (those the reply does not carry otherwise). */
-function withFileLinks(text: string, files: readonly ReplyFile[], linked: (f: ReplyFile) => boolean): string {
-  const links = files.filter((f) => linked(f) && f.url).map(fileLink);
-  return links.length ? `${text}\n\n${links.join('\n')}` : text;
-}
 
 export function createWecomSender(deps: WecomSenderDeps): ReplySender {
   const { bot, settings } = deps;
@@ -47,7 +40,7 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
 
   async function sendApp(target: AppReplyTarget, reply: Reply): Promise<SentRef> {
     const api = deps.api();
-    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? [], (f) => !isUploadable(f)), format, reply.footer);
+    const text = renderWecomText(withFileLinks(reply.text, (reply.files ?? []).filter((f) => !isUploadable(f))), format, reply.footer);
     const chunks = splitForWecom(text, WECOM_TEXT_LIMIT_BYTES);
     const uploads = (reply.files ?? []).filter(isUploadable);
     // Chunks already delivered for this inbound message and this text: a retried job skips them.
@@ -104,7 +97,7 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
       });
     }
     // response_url takes one markdown message: files are linked.
-    const text = renderWecomText(withFileLinks(reply.text, reply.files ?? [], (f) => !f.data), format, reply.footer);
+    const text = renderWecomText(withFileLinks(reply.text, (reply.files ?? []).filter((f) => !f.data)), format, reply.footer);
     await deps.streams.postResponseUrl(target.responseUrl, text, format);
     return { platformMessageId: `response_url:${bot.id}:${target.userId}:${target.receivedAt}`, data: { via: 'response_url' } };
   }

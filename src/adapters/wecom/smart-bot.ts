@@ -16,10 +16,11 @@ import type { AxiosInstance } from 'axios';
 import type { WecomCrypto } from '../../crypto/wecom-crypto.js';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import type { Reply, ReplyStream, SentRef } from '../types.js';
+import { isUploadable, replyFileBytes } from '../reply-files.js';
+import type { Reply, ReplyFile, ReplyStream, SentRef } from '../types.js';
 import { transportError, translateWecomErrcode } from './errors.js';
 import type { SmartBotReplyTarget } from './normalize.js';
-import { renderWecomText, truncateUtf8, WECOM_STREAM_LIMIT_BYTES, type WecomReplyFormat } from './render.js';
+import { renderWecomText, truncateUtf8, withFileLinks, WECOM_STREAM_LIMIT_BYTES, type WecomReplyFormat } from './render.js';
 
 /** WeCom polls for this long after the user's send. */
 export const STREAM_POLL_WINDOW_MS = 360_000;
@@ -142,9 +143,9 @@ export class SmartBotStreams {
    */
   async finish(botId: string, target: SmartBotReplyTarget & { streamId: string }, reply: Reply, format: WecomReplyFormat): Promise<SentRef> {
     const k = keys(botId, target.streamId);
-    const rendered = renderWecomText(reply.text, format, reply.footer);
+    const { images, linked } = await this.streamFiles(botId, reply.files ?? []);
+    const rendered = renderWecomText(withFileLinks(reply.text, linked), format, reply.footer);
     const content = truncateUtf8(rendered, WECOM_STREAM_LIMIT_BYTES);
-    const images = streamImages(reply);
     const final: StreamState = { content, finish: true, ...(images.length ? { images } : {}) };
     await this.kv.set(k.state, JSON.stringify(final), STATE_TTL_MS);
     const claimed = await this.kv.setIfAbsent(k.end, 'finished', STATE_TTL_MS);
@@ -158,6 +159,29 @@ export class SmartBotStreams {
     }
     await this.postResponseUrl(target.responseUrl, rendered, format);
     return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'response_url' } };
+  }
+
+  /**
+   * The workflow's files as a finished stream shows them: PNG/JPEG images (their bytes, or fetched from the
+   * workflow's host; up to 10 of 2 MB) inline, every other file with a URL as a link. An image that cannot be
+   * fetched is linked instead: it never holds the answer back.
+   */
+  private async streamFiles(botId: string, files: readonly ReplyFile[]): Promise<{ images: StreamImage[]; linked: ReplyFile[] }> {
+    const images: StreamImage[] = [];
+    const linked: ReplyFile[] = [];
+    for (const file of files) {
+      const maybeImage = file.kind === 'image' || (file.mime ?? '').startsWith('image/');
+      let data: Buffer | undefined;
+      if (maybeImage && isUploadable(file) && images.length < MAX_STREAM_IMAGES) {
+        data = await replyFileBytes(file, { maxBytes: MAX_STREAM_IMAGE_BYTES }).catch((err: unknown) => {
+          this.logger.warn({ botId, code: (err as { code?: string }).code, file: file.name }, 'wecom: stream image not fetched; linking it');
+          return undefined;
+        });
+      }
+      if (data && isPngOrJpeg(data)) images.push({ base64: data.toString('base64'), md5: createHash('md5').update(data).digest('hex') });
+      else linked.push(file);
+    }
+    return { images, linked };
   }
 
   /**
@@ -193,15 +217,9 @@ export class SmartBotStreams {
   }
 }
 
-function streamImages(reply: Reply): StreamImage[] {
-  const out: StreamImage[] = [];
-  for (const f of reply.files ?? []) {
-    const isImage = f.kind === 'image' || /^image\/(png|jpe?g)$/.test(f.mime ?? '');
-    if (!isImage || !f.data || f.data.length > MAX_STREAM_IMAGE_BYTES) continue;
-    out.push({ base64: f.data.toString('base64'), md5: createHash('md5').update(f.data).digest('hex') });
-    if (out.length >= MAX_STREAM_IMAGES) break;
-  }
-  return out;
+/** PNG or JPEG by their magic bytes: the only images a stream's msg_item shows. */
+function isPngOrJpeg(data: Buffer): boolean {
+  return (data.length > 8 && data.readUInt32BE(0) === 0x89504e47) || (data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff);
 }
 
 /** Coalesces pushes: at most one write per interval, always the latest text, writes serialized. */

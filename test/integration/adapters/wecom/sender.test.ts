@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BotRuntime } from '../../../../src/adapters/types.js';
 import { createWecomAdapter } from '../../../../src/adapters/wecom/adapter.js';
@@ -239,6 +240,34 @@ describe('smart bot answers', () => {
     const ref = await stream.finish({ text: 'the whole answer' });
     expect(ref.data).toMatchObject({ via: 'response_url' });
     expect(fake.responses).toEqual([{ msgtype: 'markdown', markdown: { content: 'the whole answer' } }]);
+  });
+
+  it("a finished stream shows the workflow's PNG/JPEG images inline and links every other file", async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(32, 1)]);
+    const chart = files.serve('/files/tools/stream-chart.png', png, 'image/png');
+    const missing = files.fail('/files/tools/missing.png', 404);
+    const report = files.serve('/files/tools/report.pdf', Buffer.from('%PDF'), 'application/pdf');
+    const adapter = build();
+    const bot = smartBot({ id: 'stream-files' });
+    const now = Date.now();
+    const msg = await receive(adapter, bot, now);
+    await (await adapter.sender(bot).openStream!(msg.replyTarget)).finish({
+      text: 'Results',
+      files: [
+        { name: 'stream-chart.png', url: chart, hostedByWorkflow: true, kind: 'image' },
+        { name: 'missing.png', url: missing, hostedByWorkflow: true, kind: 'image' },
+        { name: 'report.pdf', url: report, hostedByWorkflow: true },
+      ],
+    });
+    const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+    if (r.kind !== 'answer') throw new Error('expected answer');
+    const { stream } = cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string; msg_item?: unknown[] } };
+    expect(stream.finish).toBe(true);
+    expect(stream.content).toBe(`Results\n\n[missing.png](${missing})\n[report.pdf](${report})`);
+    expect(stream.msg_item).toEqual([
+      { msgtype: 'image', image: { base64: png.toString('base64'), md5: createHash('md5').update(png).digest('hex') } },
+    ]);
+    expect(files.hits('/files/tools/report.pdf')).toBe(0);
   });
 
   it('a stream finished in time is not also sent to response_url', async () => {
