@@ -48,7 +48,7 @@ export interface MessagePage {
 const IN_FLIGHT: MessageStatus[] = ['queued', 'running'];
 /** Queued messages looked through when waking a conversation's next message (see nextQueuedInConversation). */
 const WAKE_WINDOW = 1000;
-/** Rows per INSERT statement: a batch travels as one JSON parameter, so this only bounds statement size. */
+/** Rows per INSERT (JSON paths) or per writer-thread transaction: only bounds the size of one write. */
 const INSERT_CHUNK_ROWS = 500;
 
 /**
