@@ -32,6 +32,7 @@ const STATE_TTL_MS = 3_600_000;
 const DEFAULT_PUSH_INTERVAL_MS = 300;
 const MAX_STREAM_IMAGES = 10;
 const MAX_STREAM_IMAGE_BYTES = 2 * 1024 * 1024;
+const STREAM_IMAGE_TIMEOUT_MS = 10_000;
 
 export const STREAM_HANDOVER_NOTICE = '\n\n> ⏳ 回答较长，完整内容将另行发送 (the full answer follows in a separate message)';
 
@@ -173,7 +174,8 @@ export class SmartBotStreams {
       const maybeImage = file.kind === 'image' || (file.mime ?? '').startsWith('image/');
       let data: Buffer | undefined;
       if (maybeImage && isUploadable(file) && images.length < MAX_STREAM_IMAGES) {
-        data = await replyFileBytes(file, { maxBytes: MAX_STREAM_IMAGE_BYTES }).catch((err: unknown) => {
+        // A short timeout: WeCom stops polling the stream six minutes after the user's message.
+        data = await replyFileBytes(file, { maxBytes: MAX_STREAM_IMAGE_BYTES, timeoutMs: STREAM_IMAGE_TIMEOUT_MS }).catch((err: unknown) => {
           this.logger.warn({ botId, code: (err as { code?: string }).code, file: file.name }, 'wecom: stream image not fetched; linking it');
           return undefined;
         });
