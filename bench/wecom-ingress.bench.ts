@@ -50,6 +50,11 @@ export default async function wecomIngress(): Promise<BenchReport> {
       },
       { description: `Switchboard p99 ack latency < ${P99_TARGET_MS} ms at 50 connections: ${p99} ms`, met: p99 < P99_TARGET_MS },
     ],
-    notes: [`cost of persistence: durable / the same decode without persistence = ×${(ours.value / sameDecode.value).toFixed(2)}`],
+    notes: [
+      `cost of persistence: durable / the same decode without persistence = ×${(ours.value / sameDecode.value).toFixed(2)}` +
+        (ours.extra?.serverCpuUsPerReq !== undefined
+          ? `; server CPU per request ${ours.extra.serverCpuUsPerReq} vs ${sameDecode.extra?.serverCpuUsPerReq} µs (minimal handler: ${minimal.extra?.serverCpuUsPerReq} µs)`
+          : ''),
+    ],
   };
 }

@@ -29,12 +29,7 @@ export async function runLoad(
   const target = new URL(url);
   if (target.hostname !== '127.0.0.1' && target.hostname !== 'localhost') throw new Error('load tests target 127.0.0.1 only');
   const connections = opts.connections ?? 50;
-  const pick = Array.isArray(requests)
-    ? (() => {
-        let i = 0;
-        return () => requests[i++ % requests.length]!;
-      })()
-    : requests;
+  const pick = requestPicker(requests);
   const run = (duration: number) =>
     autocannon({
       url,
@@ -59,6 +54,13 @@ export async function runLoad(
     non2xx: result.non2xx,
     total: result.requests.total,
   };
+}
+
+/** A function handing out the requests in order, round and round (a function is passed through as it is). */
+export function requestPicker(requests: LoadRequest[] | (() => LoadRequest)): () => LoadRequest {
+  if (!Array.isArray(requests)) return requests;
+  let i = 0;
+  return () => requests[i++ % requests.length]!;
 }
 
 export function median(values: number[]): number {
