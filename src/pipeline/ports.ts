@@ -3,11 +3,11 @@
  * them (the row shapes are theirs); the pipeline never imports Prisma.
  */
 import type { BotRuntime } from '../adapters/types.js';
-import type { InsertedMessage, MessageStatus, NewMessage } from '../store/repositories/messages.js';
+import type { InsertedMessage, MessageStatus, NewMessage, StatusUpdate } from '../store/repositories/messages.js';
 import type { RunSuccess } from '../store/repositories/runs.js';
 import type { WorkflowConfig } from '../workflow-client/types.js';
 
-export type { InsertedMessage, MessageStatus, NewMessage, RunSuccess };
+export type { InsertedMessage, MessageStatus, NewMessage, RunSuccess, StatusUpdate };
 
 export interface StoredMessage {
   id: string;
@@ -30,11 +30,7 @@ export interface MessageStore {
   insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]>;
   getForWorker(id: string): Promise<StoredMessage | null>;
   claimForWorker(id: string, from: string[], to: string): Promise<boolean>;
-  setStatusForWorker(
-    id: string,
-    status: MessageStatus,
-    extra?: { errorCode?: string | null; lastError?: string | null; finished?: boolean },
-  ): Promise<void>;
+  setStatusForWorker(id: string, status: MessageStatus, update?: StatusUpdate): Promise<void>;
   isHeadOfConversation(conversationKey: string, id: string): Promise<boolean>;
   nextQueuedInConversation(conversationKey: string, afterId: string): Promise<string | null>;
   /** Oldest first; `afterId` pages on. */

@@ -92,14 +92,16 @@ export class MessageRepository {
    */
   async insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]> {
     const slotByKey = new Map<string, number>();
-    /** For each input row: its index in `fresh`, negative-encoded (-1 - slot) when it repeats an earlier row. */
+    /** For each input row: its index in `fresh`, and whether an earlier row of the batch has the same key. */
     const slots: number[] = [];
+    const repeats: boolean[] = [];
     const fresh: { row: NewMessage; id: string }[] = [];
     for (const row of rows) {
       const key = keyOf(row.botId, row.platformMessageId);
       const seen = slotByKey.get(key);
+      repeats.push(seen !== undefined);
       if (seen !== undefined) {
-        slots.push(-1 - seen);
+        slots.push(seen);
         continue;
       }
       slotByKey.set(key, fresh.length);
@@ -124,9 +126,8 @@ export class MessageRepository {
     }
 
     return rows.map((row, index) => {
-      const encoded = slots[index]!;
-      const slot = encoded < 0 ? -1 - encoded : encoded;
-      return { id: ids[slot]!, platformMessageId: row.platformMessageId, duplicate: encoded < 0 || !inserted[slot] };
+      const slot = slots[index]!;
+      return { id: ids[slot]!, platformMessageId: row.platformMessageId, duplicate: repeats[index]! || !inserted[slot] };
     });
   }
 
