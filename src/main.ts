@@ -24,8 +24,10 @@ import { createDatabase, type Database } from './store/client.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
 import { createRedisKeyValueStore } from './store/redis-kv.js';
+import { createSealedKeyValueStore } from './store/sealed-kv.js';
 import { createRepositories, type Repositories } from './store/repositories/index.js';
 import { loadSecretBox } from './crypto/secret-box.js';
+import { keyFileExposure } from './crypto/secret-key-ring.js';
 import type { Inbox } from './adapters/types.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,11 +67,15 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
     }
     const secrets = await loadSecretBox({ secretKey: config.secretKey, keyFile: config.secretKeyFile, provider: config.database.provider });
+    const exposure = config.secretKey ? undefined : keyFileExposure(config.secretKeyFile);
+    if (exposure) logger.warn(exposure);
     const repos = createRepositories(database, secrets);
     const kv = config.redisUrl ? createRedisKeyValueStore(config.redisUrl, `${config.queue.name}:kv:`) : createMemoryKeyValueStore();
+    // Access tokens are credentials: sealed before they reach Redis, kept as they are in process memory.
+    const tokenKv = config.redisUrl ? createSealedKeyValueStore(kv, secrets) : kv;
     const adapters = createAdapterRegistry(
       overrides.adapters ?? [
-        createWecomAdapter({ logger, kv, apiBaseUrl: config.platforms.wecomApiBase }),
+        createWecomAdapter({ logger, kv, tokenKv, apiBaseUrl: config.platforms.wecomApiBase }),
         createSlackAdapter({ logger, kv, slackApiUrl: config.platforms.slackApiUrl }),
       ],
     );

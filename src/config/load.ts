@@ -1,6 +1,10 @@
 import { resolve, join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { maskUrlCredentials } from '../observability/redact-url.js';
 import { envSchema } from './schema.js';
+
+/** Never echoed in a configuration error, even when malformed. */
+const SECRET_VARIABLES = new Set(['SWITCHBOARD_SECRET_KEY', 'METRICS_TOKEN']);
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -33,7 +37,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      return `  ${name}: ${issue.message} (got ${JSON.stringify(picked[name] ?? '')})`;
+      const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(maskUrlCredentials(picked[name] ?? ''));
+      return `  ${name}: ${issue.message} (got ${shown})`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { SecretKey } from './secret-box.js';
@@ -74,4 +74,16 @@ export function ensureLocalKeyFile(path: string): SecretKey[] {
     }
   }
   return parseSecretKeyRing(readFileSync(path, 'utf8'), `secret key file ${path}`);
+}
+
+/** A sentence for the log when the local key file can be read by users other than its owner; undefined when fine. */
+export function keyFileExposure(path: string): string | undefined {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  return `the secret key file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}): run chmod 600 on it, or set SWITCHBOARD_SECRET_KEY instead`;
 }

@@ -21,6 +21,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       buckets: ms,
       registers: [registry],
     }),
+    verificationFailures: new Counter({
+      name: 'switchboard_verification_failures_total',
+      help: 'Platform callbacks refused as unauthenticated, by platform and precise reason',
+      labelNames: ['platform', 'reason'] as const,
+      registers: [registry],
+    }),
     inboxAccepted: new Counter({
       name: 'switchboard_inbox_messages_total',
       help: 'Messages offered to the inbox, by result (new, duplicate)',

@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 
 export interface AppDeps {
   logger: Logger;
-  hooks: HookRouteDeps;
+  hooks: Omit<HookRouteDeps, 'logger'>;
   readiness: Record<string, ReadinessCheck>;
   metricsRegistry?: Registry;
   consoleRoot?: string;
@@ -22,7 +22,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   const router = new Router();
   mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry });
-  mountHookRoutes(router, deps.hooks);
+  mountHookRoutes(router, { logger: deps.logger, ...deps.hooks });
 
   app.use(errorHandler(deps.logger));
   app.use(requestId);

@@ -32,7 +32,8 @@ export function errorHandler(logger: Logger) {
     } catch (err) {
       const status = statusOf(err);
       const appError = err instanceof AppError ? err : undefined;
-      const code = appError?.code ?? (status === 500 ? 'internal_error' : `http_${status}`);
+      // A failed authentication says nothing of why (the reason is logged): no oracle for forgers.
+      const code = status === 401 ? 'unauthorized' : (appError?.code ?? (status === 500 ? 'internal_error' : `http_${status}`));
       const expose = appError ? appError.expose : status < 500 && (err as { expose?: boolean }).expose === true;
       const message = expose && err instanceof Error ? err.message : (GENERIC[status] ?? 'error');
       const log = { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status, code };

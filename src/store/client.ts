@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
+import { prepareSqliteFiles } from './sqlite-files.js';
 import { SqliteStatementThread } from './sqlite-writer.js';
 import { parseDatabaseUrl, type DatabaseTarget, type Provider } from './database-url.js';
 
@@ -45,7 +44,7 @@ export async function createDatabase(url: string | undefined): Promise<Database>
 }
 
 async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>): Promise<Database> {
-  mkdirSync(dirname(target.file), { recursive: true });
+  prepareSqliteFiles(target.file);
   const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
   const db = new SqlitePrismaClient({ adapter });
   try {

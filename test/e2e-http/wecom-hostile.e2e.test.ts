@@ -42,19 +42,27 @@ describe('WeCom hostile callbacks through /hooks/wecom', () => {
   });
 
   const messages = () => e2e.t.runtime.database.db.message.count();
+  const verificationFailures = async (reason: string) => {
+    const metric = await e2e.t.runtime.metrics.verificationFailures.get();
+    return metric.values.find((v) => v.labels.platform === 'wecom' && v.labels.reason === reason)?.value ?? 0;
+  };
   const post = (built: BuiltCallback, body?: Buffer | string) => sendCallback(e2e.web.url, APP.botId, built, body === undefined ? {} : { body });
 
   /** Runs one hostile request: the status and error code, nothing stored, no Dify call. */
   async function rejects(send: () => Promise<RawResponse>, status: number, code: string | RegExp): Promise<RawResponse> {
     const before = await messages();
     const runsBefore = dify.requests.length;
+    const reasonsBefore = status === 401 ? await verificationFailures(code as string) : 0;
     const res = await send();
     expect(res.status).toBe(status);
     expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
     const err = errorBody(res);
-    if (typeof code === 'string') expect(err.code).toBe(code);
+    if (status === 401) {
+      // Authentication failures are opaque to the caller; the precise reason is the metric's (and the log's).
+      expect(err).toEqual({ code: 'unauthorized', message: 'unauthorized' });
+      expect(await verificationFailures(code as string)).toBe(reasonsBefore + 1);
+    } else if (typeof code === 'string') expect(err.code).toBe(code);
     else expect(err.code).toMatch(code);
-    if (status === 401) expect(err.message).toBe('unauthorized'); // authentication failures are opaque
     await settle(150);
     expect(await messages()).toBe(before);
     expect(dify.requests.length).toBe(runsBefore);

@@ -70,7 +70,9 @@ describe('WeCom end to end through /hooks/wecom (real adapter, real Dify client,
     it('the same 2014 vector is a stale replay on a bot with the default ±600 s window: opaque 401', async () => {
       const res = await rawRequest(e2e.web.url, 'GET', `/hooks/wecom/${OFFICIAL_BOT_WINDOWED}?${query}`);
       expect(res.status).toBe(401);
-      expect(errorBody(res)).toEqual({ code: 'stale_timestamp', message: 'unauthorized' });
+      expect(errorBody(res)).toEqual({ code: 'unauthorized', message: 'unauthorized' });
+      const reasons = (await e2e.t.runtime.metrics.verificationFailures.get()).values;
+      expect(reasons.find((r) => r.labels.reason === 'stale_timestamp')?.value).toBe(1);
     });
 
     it('a fresh URL check on the app bot echoes a generated echostr (with + / = in it) byte-exact', async () => {

@@ -4,6 +4,7 @@
  */
 import { parseDeclarativeConfig } from '../../src/config/declarative-parse.js';
 import { applyDeclarativeConfig } from '../../src/config/declarative-apply.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { startWeb, startWorker, type WebHandle, type WorkerHandle } from '../../src/main.js';
 import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from './runtime.js';
 
@@ -22,8 +23,10 @@ export async function startE2E(opts: {
   env?: Record<string, string>;
   database?: TestRuntimeOptions['database'];
   redisUrl?: string;
+  /** Where the process logs (tests that assert log lines); silent by default. */
+  logger?: Logger;
 }): Promise<E2E> {
-  const t = await createTestRuntime({ database: opts.database ?? 'sqlite', redisUrl: opts.redisUrl, env: opts.env });
+  const t = await createTestRuntime({ database: opts.database ?? 'sqlite', redisUrl: opts.redisUrl, env: opts.env, ...(opts.logger ? { logger: opts.logger } : {}) });
   const parsed = parseDeclarativeConfig(opts.yaml, opts.secrets, 'e2e.yaml');
   await applyDeclarativeConfig(parsed, { stores: t.runtime.repos, adapters: t.runtime.adapters });
   const worker = await startWorker(t.runtime);

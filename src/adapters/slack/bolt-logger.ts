@@ -3,12 +3,13 @@ import type { Logger } from '../../observability/logger.js';
 
 /**
  * Bolt, the WebClient and the Socket Mode client speak @slack/logger; this hands their lines to our pino logger
- * (which redacts secrets). Their debug chatter stays at debug.
+ * (which redacts secrets). Their debug lines quote whole event envelopes and API arguments — customers' messages —
+ * so they are logged at trace, the only level where message bodies may appear.
  */
 export function boltLogger(logger: Logger): SlackLogger {
   const fmt = (msg: unknown[]): string => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : safeJson(m))).join(' ');
   return {
-    debug: (...msg) => logger.debug(fmt(msg)),
+    debug: (...msg) => logger.trace(fmt(msg)),
     info: (...msg) => logger.info(fmt(msg)),
     warn: (...msg) => logger.warn(fmt(msg)),
     error: (...msg) => logger.error(fmt(msg)),
@@ -21,8 +22,8 @@ export function boltLogger(logger: Logger): SlackLogger {
 function toSlackLevel(level: string): LogLevel {
   switch (level) {
     case 'trace':
-    case 'debug':
       return LogLevel.DEBUG;
+    case 'debug':
     case 'info':
       return LogLevel.INFO;
     case 'warn':

@@ -46,6 +46,8 @@ import { cryptoFor, readSignedQuery, verifySignedPayload } from './verify.js';
 export interface WecomAdapterConfig {
   logger: Logger;
   kv: KeyValueStore;
+  /** Where access tokens are cached; main seals it when it is shared (Redis). @defaultValue kv */
+  tokenKv?: KeyValueStore;
   /** @defaultValue https://qyapi.weixin.qq.com (a bot's `settings.apiBaseUrl` wins) */
   apiBaseUrl?: string;
   clock?: () => number;
@@ -78,7 +80,7 @@ export function createWecomAdapter(config: WecomAdapterConfig): WecomAdapter {
   const clock = config.clock ?? Date.now;
   const logger = config.logger.child({ platform: 'wecom' });
   const http: AxiosInstance = createWecomHttp({ timeoutMs: config.http?.timeoutMs });
-  const tokens = new WecomTokenCache({ kv: config.kv, logger, clock });
+  const tokens = new WecomTokenCache({ kv: config.tokenKv ?? config.kv, logger, clock });
   const streams = new SmartBotStreams({ kv: config.kv, logger, http, clock, pushIntervalMs: config.streamPushIntervalMs });
   const clients = new LRUCache<string, WecomApiClient>({ max: 1000 });
   const settingsCache = new WeakMap<object, WecomSettings>();

@@ -2,7 +2,9 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AdapterRegistry } from '../../adapters/registry.js';
 import type { Ack, Inbox, IngressResult } from '../../adapters/types.js';
-import { NotFoundError } from '../../errors.js';
+import { AppError, NotFoundError } from '../../errors.js';
+import { createLogLimiter } from '../../observability/log-limiter.js';
+import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { BotCache } from '../../pipeline/bot-cache.js';
 import { headersOf, queryOf } from '../inbound-request.js';
@@ -14,6 +16,7 @@ export interface HookRouteDeps {
   inbox: Inbox;
   maxBodyBytes: number;
   metrics?: Metrics;
+  logger: Logger;
 }
 
 function respond(ctx: Context, answer: Ack | Extract<IngressResult, { kind: 'answer' }>) {
@@ -31,12 +34,36 @@ function respond(ctx: Context, answer: Ack | Extract<IngressResult, { kind: 'ans
  * accept (inbox: dedupe + persist + enqueue) → ack. No call to the workflow or the platform API happens here.
  */
 export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
-  const { adapters, bots, inbox, maxBodyBytes, metrics } = deps;
+  const { adapters, bots, inbox, maxBodyBytes, metrics, logger } = deps;
+  const rejections = createLogLimiter();
+
+  /**
+   * The platform only learns "401 unauthorized"; the operator asking "why did WeCom say verification failed?" finds
+   * the precise reason here, at warn, a few lines per bot and reason a minute.
+   */
+  function logRejection(ctx: Context, platform: string, botId: string, err: AppError) {
+    if (err.status === 401) metrics?.verificationFailures.inc({ platform, reason: err.code });
+    const { allowed, suppressed } = rejections.take(`${platform}\u0000${botId}\u0000${err.code}`);
+    if (!allowed) return;
+    logger.warn(
+      { platform, botId: botId.slice(0, 64), status: err.status, reason: err.code, detail: err.message, requestId: ctx.state.requestId, ...(suppressed ? { suppressed } : {}) },
+      'platform callback rejected',
+    );
+  }
 
   const handle = async (ctx: Context) => {
-    const started = performance.now();
     const platform = String(ctx.params.platform);
     const botId = String(ctx.params.botId);
+    try {
+      await accept(ctx, platform, botId);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) logRejection(ctx, platform, botId, err);
+      throw err;
+    }
+  };
+
+  const accept = async (ctx: Context, platform: string, botId: string) => {
+    const started = performance.now();
     const adapter = adapters.get(platform);
     if (!adapter) throw new NotFoundError('unknown_platform', `unknown platform: ${platform.slice(0, 32)}`);
     assertDeclaredLength(ctx.req, maxBodyBytes);

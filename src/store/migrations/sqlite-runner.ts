@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { prepareSqliteFiles } from '../sqlite-files.js';
 import { LEDGER_DDL, SELECT_LEDGER, type LedgerRow } from './ledger.js';
 import type { LedgerTransaction, MigrationRunner, RunnerOptions } from './runner.js';
 
@@ -18,7 +17,7 @@ function sqliteTimestamp(date: Date): string {
  * cascade) and checked with `PRAGMA foreign_key_check` before each commit.
  */
 export function openSqliteRunner(file: string, opts: RunnerOptions): MigrationRunner {
-  mkdirSync(dirname(file), { recursive: true });
+  prepareSqliteFiles(file);
   const conn = new Sqlite(file, { timeout: opts.lockTimeoutMs });
   conn.pragma('journal_mode = WAL');
   conn.pragma('foreign_keys = OFF');
