@@ -70,7 +70,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     const exposure = config.secretKey ? undefined : keyFileExposure(config.secretKeyFile);
     if (exposure) logger.warn(exposure);
     const repos = createRepositories(database, secrets);
-    const kv = config.redisUrl ? createRedisKeyValueStore(config.redisUrl, `${config.queue.name}:kv:`) : createMemoryKeyValueStore();
+    const kv = config.redisUrl ? createRedisKeyValueStore(config.redisUrl, `${config.queue.name}:kv:`, logger) : createMemoryKeyValueStore();
     // Access tokens are credentials: sealed before they reach Redis, kept as they are in process memory.
     const tokenKv = config.redisUrl ? createSealedKeyValueStore(kv, secrets) : kv;
     const adapters = createAdapterRegistry(

@@ -1,9 +1,12 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger.js';
 import type { KeyValueStore } from './kv.js';
+import { logRedisConnectionState } from './redis-connection-log.js';
 
 /** KeyValueStore on Redis, shared by every web and worker process. Keys are prefixed per deployment. */
-export function createRedisKeyValueStore(url: string, prefix = 'switchboard:kv:'): KeyValueStore {
+export function createRedisKeyValueStore(url: string, prefix: string, logger: Logger): KeyValueStore {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  logRedisConnectionState(redis, logger, 'kv');
   return {
     async get(key) {
       return (await redis.get(prefix + key)) ?? undefined;
