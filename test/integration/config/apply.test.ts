@@ -10,7 +10,7 @@ const secrets = {
   SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
 };
 
-const yaml = (opts: { listen?: string; signing?: string; timeout?: number } = {}) => `version: 1
+const yaml = (opts: { listen?: string; signing?: string; timeout?: number; signingKey?: string; settingsKey?: string } = {}) => `version: 1
 tenants:
   - slug: acme
     name: Acme
@@ -28,9 +28,26 @@ tenants:
         workflow: chat
         credentials:
           botToken: \${SLACK_BOT_TOKEN}
-          signingSecret: \${${opts.signing ?? 'SLACK_SIGNING_SECRET'}}
+          ${opts.signingKey ?? 'signingSecret'}: \${${opts.signing ?? 'SLACK_SIGNING_SECRET'}}
         settings:
-          listen: ${opts.listen ?? 'mentions'}
+          ${opts.settingsKey ?? 'listen'}: ${opts.listen ?? 'mentions'}
+`;
+
+const wecomSecrets = { WECOM_TOKEN: 'token123', WECOM_AES: 'a'.repeat(43) };
+
+const wecomYaml = (settingsKey: string) => `version: 1
+tenants:
+  - slug: acme
+    name: Acme
+    bots:
+      - name: wecom
+        platform: wecom
+        mode: smart_bot
+        credentials:
+          token: \${WECOM_TOKEN}
+          encodingAesKey: \${WECOM_AES}
+        settings:
+          ${settingsKey}: text
 `;
 
 describe('applyDeclarativeConfig', () => {
@@ -68,10 +85,36 @@ describe('applyDeclarativeConfig', () => {
     const attempt = apply(yaml({ signing: 'BAD_SECRET' }), env);
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     const message = await attempt.catch((err: Error) => err.message);
-    expect(message).toMatch(/tenants\[0\]\.bots\[0\] \(slack\)\.credentials\.signingSecret/);
+    expect(message).toMatch(/^test\.yaml:19 tenants\[0\]\.bots\[0\]\.credentials\.signingSecret: /);
     expect(message).not.toContain('too-short');
     // Nothing was written: the bot still has the previous, valid secret.
     expect((await t.runtime.repos.bots.getRuntime('acme-slack'))?.credentials.signingSecret).toBe(secrets.SLACK_SIGNING_SECRET);
+  });
+
+  it('refuses a typo in bot credentials or settings with file, line, key and the closest valid name, writing nothing', async () => {
+    const problem = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => {
+          throw new Error('the config was applied');
+        },
+        (err: Error) => err.message,
+      );
+    const credentials = await problem(apply(yaml({ signingKey: 'signingsecret' })));
+    expect(credentials.split('\n')).toEqual([
+      'test.yaml:17 tenants[0].bots[0].credentials.signingSecret: Invalid input: expected string, received undefined',
+      'test.yaml:19 tenants[0].bots[0].credentials.signingsecret: unknown key "signingsecret" (did you mean "signingSecret"?)',
+    ]);
+    expect(credentials).not.toContain(secrets.SLACK_SIGNING_SECRET);
+    expect(await problem(apply(yaml({ settingsKey: 'Listen' })))).toBe(
+      'test.yaml:21 tenants[0].bots[0].settings.Listen: unknown key "Listen" (did you mean "listen"?)',
+    );
+    expect(await problem(apply(wecomYaml('replyformat'), wecomSecrets))).toBe(
+      'test.yaml:13 tenants[0].bots[0].settings.replyformat: unknown key "replyformat" (did you mean "replyFormat"?)',
+    );
+    expect(await t.runtime.database.db.bot.count()).toBe(1);
+    expect((await t.runtime.repos.bots.getRuntime('acme-slack'))?.settings).not.toHaveProperty('Listen');
+    // The same bot without the typo applies.
+    await expect(apply(wecomYaml('replyFormat'), wecomSecrets)).resolves.toMatchObject({ bots: [{ name: 'wecom', platform: 'wecom' }] });
   });
 
   it('keeps secrets sealed at rest', async () => {
