@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDeclarativeConfig } from '../../../src/config/declarative-apply.js';
 import { parseDeclarativeConfig } from '../../../src/config/declarative-parse.js';
@@ -122,5 +123,31 @@ describe('applyDeclarativeConfig', () => {
     expect(rows[0]!.credentials).not.toContain(secrets.SLACK_BOT_TOKEN);
     const keys = await t.runtime.database.db.$queryRawUnsafe<{ api_key: string }[]>('SELECT api_key FROM workflows');
     expect(keys[0]!.api_key).not.toContain(secrets.DIFY_KEY);
+  });
+});
+
+describe('the shipped example', () => {
+  let t: TestRuntime;
+  beforeAll(async () => {
+    t = await createTestRuntime({ database: 'sqlite' });
+  });
+  afterAll(async () => t?.dispose());
+
+  it('applies the shipped example file, checked by the real adapters', async () => {
+    const example = readFileSync(new URL('../../../switchboard.example.yaml', import.meta.url), 'utf8');
+    const env = {
+      ACME_DIFY_KEY: 'app-example-key',
+      ACME_WECOM_CORP_ID: 'ww0123456789abcdef',
+      ACME_WECOM_SECRET: 'example-secret',
+      ACME_WECOM_TOKEN: 'exampleToken123',
+      ACME_WECOM_AES_KEY: 'b'.repeat(43),
+      ACME_SLACK_BOT_TOKEN: 'xoxb-1-example',
+      ACME_SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    };
+    const report = await applyDeclarativeConfig(parseDeclarativeConfig(example, env, 'switchboard.example.yaml'), {
+      stores: t.runtime.repos,
+      adapters: t.runtime.adapters,
+    });
+    expect(report.bots.map((b) => `${b.platform} ${b.hookPath}`)).toEqual(['wecom /hooks/wecom/acme-wecom', 'slack /hooks/slack/acme-slack']);
   });
 });
