@@ -1,7 +1,9 @@
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Platform } from '../adapters/types.js';
+import { closestName } from '../core/strict-object.js';
 import { ConfigError } from '../errors.js';
 import type { BotRepository, TenantRepository, WorkflowRepository } from '../store/repositories/index.js';
+import { describeIssues, pathOnlySource } from './config-source.js';
 import type { DeclarativeConfig } from './declarative-schema.js';
 
 /** The repository methods applying a config needs. */
@@ -20,33 +22,34 @@ export interface ApplyReport {
 /**
  * Applies a parsed declarative config: creates or updates tenants, workflows and bots in place, matched by name.
  * Idempotent: applying the same file twice changes nothing. Credentials and settings are validated by the bot's
- * platform adapter before anything is written.
+ * platform adapter before anything is written; each problem names the file and line when the config has a source.
  */
 export async function applyDeclarativeConfig(
   config: DeclarativeConfig,
   deps: { stores: DeclarativeStores; adapters: AdapterRegistry },
 ): Promise<ApplyReport> {
   const { stores, adapters } = deps;
+  const source = config.source ?? pathOnlySource;
   const problems: string[] = [];
   const validated = config.tenants.map((tenant, t) =>
     tenant.bots.map((bot, b) => {
-      const where = `tenants[${t}].bots[${b}] (${bot.name})`;
+      const at = ['tenants', t, 'bots', b];
       const adapter = adapters.get(bot.platform);
       if (!adapter) {
-        problems.push(`${where}: platform ${bot.platform} is not available in this build`);
+        problems.push(`${source.where([...at, 'platform'])}: platform ${bot.platform} is not available in this build`);
         return undefined;
       }
       if (!adapter.modes.includes(bot.mode)) {
-        problems.push(`${where}.mode: ${bot.platform} supports ${adapter.modes.join(', ')}; got "${bot.mode}"`);
+        const suggestion = closestName(bot.mode, adapter.modes);
+        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : '';
+        problems.push(`${source.where([...at, 'mode'])}: ${bot.platform} supports ${adapter.modes.join(', ')}; got "${bot.mode}"${hint}`);
         return undefined;
       }
       const credentials = adapter.credentialsSchema(bot.mode).safeParse(bot.credentials);
       const settings = adapter.settingsSchema(bot.mode).safeParse(bot.settings);
       for (const [field, result] of [['credentials', credentials], ['settings', settings]] as const) {
-        if (!result.success) {
-          // Paths only: values may be secrets.
-          for (const issue of result.error.issues) problems.push(`${where}.${field}.${issue.path.join('.')}: ${issue.message}`);
-        }
+        // Paths and expectations only: values may be secrets.
+        if (!result.success) problems.push(...describeIssues(result.error.issues, [...at, field], source));
       }
       if (!credentials.success || !settings.success) return undefined;
       return { credentials: credentials.data, settings: settings.data };

@@ -1,5 +1,6 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isScalar, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { describeIssues, yamlSource, type ConfigPath as Path } from './config-source.js';
 import { declarativeSchema, type DeclarativeConfig } from './declarative-schema.js';
 
 /** Field names whose values must come from the environment, never from the file. */
@@ -7,37 +8,16 @@ const SECRET_FIELD = /secret|token|key|password/i;
 const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
 const ENV_REF_ANYWHERE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 
-type Path = (string | number)[];
-
-function nodeAt(doc: ReturnType<typeof parseDocument>, path: Path): Node | undefined {
-  let node: unknown = doc.contents;
-  for (const key of path) {
-    if (isMap(node)) node = node.get(key, true);
-    else if (isSeq(node)) node = node.get(Number(key), true);
-    else return undefined;
-  }
-  return (node ?? undefined) as Node | undefined;
-}
-
-function describe(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-}
-
 /**
  * Parses a declarative config file: YAML → `${ENV}` references resolved → validated. Every error names the line and
- * the field. Secrets (apiKey, credentials fields named like secret/token/key/password) must be `${ENV}` references.
+ * the field; an unknown key also names the closest valid one. Secrets (apiKey, credentials fields named like
+ * secret/token/key/password) must be `${ENV}` references.
  */
 export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): DeclarativeConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (path: Path) => {
-    const range = nodeAt(doc, path)?.range;
-    return range ? lineCounter.linePos(range[0]).line : undefined;
-  };
-  const where = (path: Path) => {
-    const line = lineOf(path);
-    return `${file}${line ? `:${line}` : ''} ${describe(path)}`;
-  };
+  const source = yamlSource(doc, lineCounter, file);
+  const { where } = source;
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
@@ -82,14 +62,11 @@ export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, fil
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 
   const parsed = declarativeSchema.safeParse(resolved);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${where(issue.path as Path)}: ${issue.message}`);
-    throw new ConfigError(lines.join('\n'));
-  }
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], source).join('\n'));
   const references = checkReferences(parsed.data);
   if (references.length > 0) throw new ConfigError(references.map((d) => `${where(d.path)}: ${d.problem}`).join('\n'));
   if (isScalar(doc.contents)) throw new ConfigError(`${file}: expected a mapping at the top level`);
-  return parsed.data;
+  return { ...parsed.data, source };
 }
 
 /** Names unique where they must be; bots point at workflows of their own tenant. */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { strictObject } from '../core/strict-object.js';
 import { ConfigError } from '../errors.js';
+import { httpBackendSettingsShape } from './http/settings.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import type { WorkflowConfig } from './types.js';
+import type { WorkflowConfig, WorkflowKind } from './types.js';
 
 /** Timeouts of one attempt. The total budget of an attempt is `WorkflowConfig.timeoutMs`. */
 export interface AttemptTimeouts {
@@ -37,30 +39,35 @@ export const DEFAULT_FALLBACK_TEXT = 'Sorry, I could not get an answer right now
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
-const settingsSchema = z.object({
-  retry: z
-    .object({
-      attempts: positiveInt.max(20).optional(),
-      baseDelayMs: nonNegativeInt.optional(),
-      maxDelayMs: nonNegativeInt.optional(),
-      maxRetryAfterMs: nonNegativeInt.optional(),
-    })
-    .optional(),
+const resilienceShape = {
+  retry: strictObject({
+    attempts: positiveInt.max(20).optional(),
+    baseDelayMs: nonNegativeInt.optional(),
+    maxDelayMs: nonNegativeInt.optional(),
+    maxRetryAfterMs: nonNegativeInt.optional(),
+  }).optional(),
   concurrency: positiveInt.max(10_000).optional(),
   maxWaiting: nonNegativeInt.optional(),
-  breaker: z
-    .object({ failureThreshold: positiveInt.optional(), cooldownMs: nonNegativeInt.optional() })
-    .optional(),
+  breaker: strictObject({ failureThreshold: positiveInt.optional(), cooldownMs: nonNegativeInt.optional() }).optional(),
   fallbackText: z.string().min(1).max(2000).optional(),
   resetCommands: z.array(z.string().min(1).max(64)).max(20).optional(),
-  timeouts: z
-    .object({ connectMs: positiveInt.optional(), firstByteMs: positiveInt.optional(), idleMs: positiveInt.optional() })
-    .optional(),
-});
+  timeouts: strictObject({ connectMs: positiveInt.optional(), firstByteMs: positiveInt.optional(), idleMs: positiveInt.optional() }).optional(),
+};
+
+/** Each part of a binding's settings reads its own keys; the whole is checked by `workflowSettingsSchema`. */
+const settingsSchema = z.object(resilienceShape);
 
 /**
- * The binding's resilience settings from `config.settings`, defaults filled in. Unknown keys (http backend
- * settings, ...) are ignored; a present but wrong value is a ConfigError naming the setting.
+ * Every key a binding's `settings` may hold for its kind. Strict: an unknown key is an error naming the closest
+ * valid one, so a typo (`fallbacktext`) cannot be stored and silently ignored.
+ */
+export function workflowSettingsSchema(kind: WorkflowKind) {
+  return strictObject(kind === 'http' ? { ...resilienceShape, ...httpBackendSettingsShape } : resilienceShape);
+}
+
+/**
+ * The binding's resilience settings from `config.settings`, defaults filled in. Keys of other parts (http backend
+ * settings, ...) are left to them; a present but wrong value is a ConfigError naming the setting.
  */
 export function workflowSettings(config: Pick<WorkflowConfig, 'settings'>): WorkflowSettings {
   const parsed = settingsSchema.safeParse(config.settings ?? {});

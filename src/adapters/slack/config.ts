@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { strictObject } from '../../core/strict-object.js';
 import { ConfigError } from '../../errors.js';
 import type { BotRuntime } from '../types.js';
 
 /**
  * Slack bot configuration: credentials and settings, the types and their runtime schemas under one name.
- * Secret fields (botToken, signingSecret, appToken) are write-only in the console and never logged.
+ * Secret fields (botToken, signingSecret, appToken) are write-only in the console and never logged. Every object is
+ * strict: an unknown key (a typo) is an error naming the closest valid one.
  */
 export const SLACK_MODES = ['events_http', 'socket'] as const;
 export type SlackMode = (typeof SLACK_MODES)[number];
@@ -18,7 +20,7 @@ const appToken = z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app
 const signingSecret = z.string().trim().min(16, 'must be the Signing Secret from Basic Information').max(128);
 const slackId = z.string().trim().regex(/^[A-Z0-9]{2,32}$/, 'must be a Slack id such as U0123ABCD');
 
-export const slackEventsHttpCredentialsSchema = z.object({
+export const slackEventsHttpCredentialsSchema = strictObject({
   botToken,
   signingSecret,
   botUserId: slackId.optional(),
@@ -26,7 +28,7 @@ export const slackEventsHttpCredentialsSchema = z.object({
   teamId: slackId.optional(),
 });
 
-export const slackSocketCredentialsSchema = z.object({
+export const slackSocketCredentialsSchema = strictObject({
   botToken,
   appToken,
   signingSecret: signingSecret.optional(),
@@ -39,7 +41,7 @@ export type SlackCredentials = z.infer<typeof slackEventsHttpCredentialsSchema> 
 
 export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-export const slackSettingsSchema = z.object({
+export const slackSettingsSchema = strictObject({
   /** `mentions`: answer @mentions, DMs and replies in threads the bot is in; `all`: every channel message. */
   listen: z.enum(['mentions', 'all']).default('mentions'),
   /** Answer channel messages in a thread (and continue conversations in it). */

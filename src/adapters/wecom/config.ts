@@ -1,8 +1,10 @@
 /**
  * WeCom bot configuration: the credential and settings schemas per mode, and their parsed types.
- * Secret fields carry `.meta({ secret: true })` so the console renders them as write-only inputs.
+ * Secret fields carry `.meta({ secret: true })` so the console renders them as write-only inputs. Every object is
+ * strict: an unknown key (a typo) is an error naming the closest valid one.
  */
 import { z } from 'zod';
+import { strictObject } from '../../core/strict-object.js';
 import type { BotRuntime } from '../types.js';
 
 export const WECOM_MODES = ['app', 'smart_bot'] as const;
@@ -20,7 +22,7 @@ const encodingAesKey = z
   .string()
   .regex(/^[A-Za-z0-9+/]{43}$/, 'EncodingAESKey is exactly 43 characters of letters, digits, + and /');
 
-export const appCredentialsSchema = z.object({
+export const appCredentialsSchema = strictObject({
   corpId: corpId.meta({ title: 'CorpID (企业ID)' }),
   agentId: z.string().trim().regex(/^\d{1,12}$/, 'AgentId is a number').meta({ title: 'AgentId' }),
   secret: secret(z.string().min(1).max(128)).meta({ title: 'Secret' }),
@@ -28,15 +30,13 @@ export const appCredentialsSchema = z.object({
   encodingAesKey: secret(encodingAesKey).meta({ title: 'EncodingAESKey' }),
 });
 
-export const smartBotCredentialsSchema = z
-  .object({
-    token: secret(callbackToken).meta({ title: 'Token' }),
-    encodingAesKey: secret(encodingAesKey).meta({ title: 'EncodingAESKey' }),
-    botId: z.string().trim().min(1).max(128).optional().meta({ title: 'Bot ID (aibotid)' }),
-    corpId: corpId.optional().meta({ title: 'CorpID (only to download through the API)' }),
-    secret: secret(z.string().min(1).max(128)).optional().meta({ title: 'Secret (only to download through the API)' }),
-  })
-  .refine((c) => (c.corpId === undefined) === (c.secret === undefined), {
+export const smartBotCredentialsSchema = strictObject({
+  token: secret(callbackToken).meta({ title: 'Token' }),
+  encodingAesKey: secret(encodingAesKey).meta({ title: 'EncodingAESKey' }),
+  botId: z.string().trim().min(1).max(128).optional().meta({ title: 'Bot ID (aibotid)' }),
+  corpId: corpId.optional().meta({ title: 'CorpID (only to download through the API)' }),
+  secret: secret(z.string().min(1).max(128)).optional().meta({ title: 'Secret (only to download through the API)' }),
+}).refine((c) => (c.corpId === undefined) === (c.secret === undefined), {
     message: 'corpId and secret go together: set both or neither',
   });
 
@@ -46,18 +46,16 @@ export type WecomSmartBotCredentials = z.infer<typeof smartBotCredentialsSchema>
 const eventAction = z.enum(['ignore', 'greet']);
 
 export const settingsSchemaFor = (mode: WecomMode) =>
-  z.object({
+  strictObject({
     /** How answers are rendered. @defaultValue 'markdown' */
     replyFormat: z.enum(['markdown', 'text']).default('markdown'),
     /** Smart bot only: answer through the stream protocol. @defaultValue true for smart_bot, false for app */
     streaming: z.boolean().default(mode === 'smart_bot'),
-    events: z
-      .object({
-        enter_agent: eventAction.default('ignore'),
-        subscribe: eventAction.default('ignore'),
-        enter_chat: eventAction.default('ignore'),
-      })
-      .default({ enter_agent: 'ignore', subscribe: 'ignore', enter_chat: 'ignore' }),
+    events: strictObject({
+      enter_agent: eventAction.default('ignore'),
+      subscribe: eventAction.default('ignore'),
+      enter_chat: eventAction.default('ignore'),
+    }).default({ enter_agent: 'ignore', subscribe: 'ignore', enter_chat: 'ignore' }),
     /** Text answered to greeted events (passive encrypted reply), at most once a day per user. */
     greeting: z.string().max(2000).optional(),
     /** Private deployments and tests point this elsewhere. @defaultValue the adapter's apiBaseUrl */

@@ -10,13 +10,16 @@ export interface HttpBackendSettings {
   secretHeader?: string;
 }
 
-const schema = z.object({
+/** The keys this backend adds to a binding's settings (the whole is checked by `workflowSettingsSchema`). */
+export const httpBackendSettingsShape = {
   bodyTemplate: z.unknown().optional(),
   secretHeader: z
     .string()
     .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name')
     .optional(),
-});
+};
+
+const schema = z.object(httpBackendSettingsShape);
 
 /** The generic HTTP backend's own settings; a bad value is a ConfigError naming it. */
 export function httpBackendSettings(config: Pick<WorkflowConfig, 'settings'>): HttpBackendSettings {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDeclarativeConfig } from '../../../src/config/declarative-apply.js';
 import { parseDeclarativeConfig } from '../../../src/config/declarative-parse.js';
@@ -10,7 +11,7 @@ const secrets = {
   SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
 };
 
-const yaml = (opts: { listen?: string; signing?: string; timeout?: number } = {}) => `version: 1
+const yaml = (opts: { listen?: string; signing?: string; timeout?: number; signingKey?: string; settingsKey?: string } = {}) => `version: 1
 tenants:
   - slug: acme
     name: Acme
@@ -28,9 +29,26 @@ tenants:
         workflow: chat
         credentials:
           botToken: \${SLACK_BOT_TOKEN}
-          signingSecret: \${${opts.signing ?? 'SLACK_SIGNING_SECRET'}}
+          ${opts.signingKey ?? 'signingSecret'}: \${${opts.signing ?? 'SLACK_SIGNING_SECRET'}}
         settings:
-          listen: ${opts.listen ?? 'mentions'}
+          ${opts.settingsKey ?? 'listen'}: ${opts.listen ?? 'mentions'}
+`;
+
+const wecomSecrets = { WECOM_TOKEN: 'token123', WECOM_AES: 'a'.repeat(43) };
+
+const wecomYaml = (settingsKey: string) => `version: 1
+tenants:
+  - slug: acme
+    name: Acme
+    bots:
+      - name: wecom
+        platform: wecom
+        mode: smart_bot
+        credentials:
+          token: \${WECOM_TOKEN}
+          encodingAesKey: \${WECOM_AES}
+        settings:
+          ${settingsKey}: text
 `;
 
 describe('applyDeclarativeConfig', () => {
@@ -68,10 +86,36 @@ describe('applyDeclarativeConfig', () => {
     const attempt = apply(yaml({ signing: 'BAD_SECRET' }), env);
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     const message = await attempt.catch((err: Error) => err.message);
-    expect(message).toMatch(/tenants\[0\]\.bots\[0\] \(slack\)\.credentials\.signingSecret/);
+    expect(message).toMatch(/^test\.yaml:19 tenants\[0\]\.bots\[0\]\.credentials\.signingSecret: /);
     expect(message).not.toContain('too-short');
     // Nothing was written: the bot still has the previous, valid secret.
     expect((await t.runtime.repos.bots.getRuntime('acme-slack'))?.credentials.signingSecret).toBe(secrets.SLACK_SIGNING_SECRET);
+  });
+
+  it('refuses a typo in bot credentials or settings with file, line, key and the closest valid name, writing nothing', async () => {
+    const problem = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => {
+          throw new Error('the config was applied');
+        },
+        (err: Error) => err.message,
+      );
+    const credentials = await problem(apply(yaml({ signingKey: 'signingsecret' })));
+    expect(credentials.split('\n')).toEqual([
+      'test.yaml:17 tenants[0].bots[0].credentials.signingSecret: Invalid input: expected string, received undefined',
+      'test.yaml:19 tenants[0].bots[0].credentials.signingsecret: unknown key "signingsecret" (did you mean "signingSecret"?)',
+    ]);
+    expect(credentials).not.toContain(secrets.SLACK_SIGNING_SECRET);
+    expect(await problem(apply(yaml({ settingsKey: 'Listen' })))).toBe(
+      'test.yaml:21 tenants[0].bots[0].settings.Listen: unknown key "Listen" (did you mean "listen"?)',
+    );
+    expect(await problem(apply(wecomYaml('replyformat'), wecomSecrets))).toBe(
+      'test.yaml:13 tenants[0].bots[0].settings.replyformat: unknown key "replyformat" (did you mean "replyFormat"?)',
+    );
+    expect(await t.runtime.database.db.bot.count()).toBe(1);
+    expect((await t.runtime.repos.bots.getRuntime('acme-slack'))?.settings).not.toHaveProperty('Listen');
+    // The same bot without the typo applies.
+    await expect(apply(wecomYaml('replyFormat'), wecomSecrets)).resolves.toMatchObject({ bots: [{ name: 'wecom', platform: 'wecom' }] });
   });
 
   it('keeps secrets sealed at rest', async () => {
@@ -79,5 +123,31 @@ describe('applyDeclarativeConfig', () => {
     expect(rows[0]!.credentials).not.toContain(secrets.SLACK_BOT_TOKEN);
     const keys = await t.runtime.database.db.$queryRawUnsafe<{ api_key: string }[]>('SELECT api_key FROM workflows');
     expect(keys[0]!.api_key).not.toContain(secrets.DIFY_KEY);
+  });
+});
+
+describe('the shipped example', () => {
+  let t: TestRuntime;
+  beforeAll(async () => {
+    t = await createTestRuntime({ database: 'sqlite' });
+  });
+  afterAll(async () => t?.dispose());
+
+  it('applies the shipped example file, checked by the real adapters', async () => {
+    const example = readFileSync(new URL('../../../switchboard.example.yaml', import.meta.url), 'utf8');
+    const env = {
+      ACME_DIFY_KEY: 'app-example-key',
+      ACME_WECOM_CORP_ID: 'ww0123456789abcdef',
+      ACME_WECOM_SECRET: 'example-secret',
+      ACME_WECOM_TOKEN: 'exampleToken123',
+      ACME_WECOM_AES_KEY: 'b'.repeat(43),
+      ACME_SLACK_BOT_TOKEN: 'xoxb-1-example',
+      ACME_SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    };
+    const report = await applyDeclarativeConfig(parseDeclarativeConfig(example, env, 'switchboard.example.yaml'), {
+      stores: t.runtime.repos,
+      adapters: t.runtime.adapters,
+    });
+    expect(report.bots.map((b) => `${b.platform} ${b.hookPath}`)).toEqual(['wecom /hooks/wecom/acme-wecom', 'slack /hooks/slack/acme-slack']);
   });
 });

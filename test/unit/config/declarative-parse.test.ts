@@ -55,6 +55,38 @@ describe('parseDeclarativeConfig', () => {
     expect(() => parseDeclarativeConfig(valid.replace('    name: Acme\n', '    name: Acme\n    colour: red\n'), env)).toThrow(/colour/);
   });
 
+  it('refuses an unknown key anywhere, naming file, line, the key and the closest valid name', () => {
+    const problem = (text: string) => {
+      try {
+        parseDeclarativeConfig(text, env, 'sb.yaml');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('the config was accepted');
+    };
+    expect(problem(valid.replace('tenants:', 'tenant:'))).toBe('sb.yaml:2 tenant: unknown key "tenant" (did you mean "tenants"?)');
+    expect(problem(valid.replace('        kind: dify_chat\n', '        kind: dify_chat\n        responsemode: blocking\n'))).toBe(
+      'sb.yaml:8 tenants[0].workflows[0].responsemode: unknown key "responsemode" (did you mean "responseMode"?)',
+    );
+    const workflowSettings = valid.replace('        inputs:', '        settings:\n          fallbacktext: Sorry\n        inputs:');
+    expect(problem(workflowSettings)).toBe(
+      'sb.yaml:11 tenants[0].workflows[0].settings.fallbacktext: unknown key "fallbacktext" (did you mean "fallbackText"?)',
+    );
+    const nested = valid.replace('        inputs:', '        settings:\n          retry:\n            atempts: 2\n        inputs:');
+    expect(problem(nested)).toBe('sb.yaml:12 tenants[0].workflows[0].settings.retry.atempts: unknown key "atempts" (did you mean "attempts"?)');
+    // A key without a near miss lists the valid ones instead.
+    expect(problem(valid.replace('    name: Acme\n', '    name: Acme\n    colour: red\n'))).toBe(
+      'sb.yaml:5 tenants[0].colour: unknown key "colour" (expected one of: slug, name, workflows, bots)',
+    );
+  });
+
+  it('checks workflow settings against the keys of the workflow kind', () => {
+    const withSettings = (kind: string) =>
+      valid.replace('kind: dify_chat', `kind: ${kind}`).replace('        inputs:', '        settings: { secretHeader: X-Secret, fallbackText: Sorry }\n        inputs:');
+    expect(parseDeclarativeConfig(withSettings('http'), env).tenants[0]!.workflows[0]!.settings).toEqual({ secretHeader: 'X-Secret', fallbackText: 'Sorry' });
+    expect(() => parseDeclarativeConfig(withSettings('dify_chat'), env, 'sb.yaml')).toThrow(/sb\.yaml:10 tenants\[0\]\.workflows\[0\]\.settings\.secretHeader: unknown key "secretHeader"/);
+  });
+
   it('reports invalid YAML with its line', () => {
     expect(() => parseDeclarativeConfig('version: 1\ntenants: [\n  - x: {', env, 'bad.yaml')).toThrow(/bad\.yaml(:\d+)?: invalid YAML/);
   });

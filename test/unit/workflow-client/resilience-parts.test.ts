@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { CircuitBreaker } from '../../../src/workflow-client/circuit-breaker.js';
 import { ConcurrencyLimiter } from '../../../src/workflow-client/concurrency-limiter.js';
 import { CancelledError, OverloadedError } from '../../../src/workflow-client/errors.js';
-import { workflowSettings } from '../../../src/workflow-client/settings.js';
+import { workflowSettings, workflowSettingsSchema } from '../../../src/workflow-client/settings.js';
 import { ConfigError } from '../../../src/errors.js';
 
 describe('CircuitBreaker', () => {
@@ -95,5 +95,14 @@ describe('workflowSettings', () => {
     expect(s.fallbackText).toBe('Oops');
     expect(() => workflowSettings({ settings: { timeouts: { idleMs: -1 } } })).toThrow(ConfigError);
     expect(() => workflowSettings({ settings: { timeouts: { idleMs: -1 } } })).toThrow(/timeouts\.idleMs/);
+  });
+
+  test('the settings of a binding are strict for its kind: a typo is refused, naming the closest key', () => {
+    expect(workflowSettingsSchema('http').safeParse({ secretHeader: 'X-Secret', fallbackText: 'Oops' }).success).toBe(true);
+    const issues = workflowSettingsSchema('dify_chat').safeParse({ fallbacktext: 'Oops', secretHeader: 'X-Secret' }).error?.issues;
+    expect(issues?.map((i) => i.message)).toEqual([
+      'unknown key "fallbacktext" (did you mean "fallbackText"?); unknown key "secretHeader" (expected one of: retry, concurrency, maxWaiting, breaker, fallbackText, resetCommands, timeouts)',
+    ]);
+    expect(() => workflowSettings({ settings: { retry: { atempts: 2 } } })).toThrow(/"retry" is invalid: unknown key "atempts" \(did you mean "attempts"\?\)/);
   });
 });
