@@ -36,11 +36,12 @@ export function prepareDatabase(config: Config, run: CliRun, access: DatabaseAcc
       { code: 'database_missing' },
     );
   }
-  assertWritableDirectory(dirname(target.file), access === 'write');
-  // The embedded default keeps its secret key beside the database.
+  const folder = dirname(target.file);
+  assertWritableDirectory(folder, folder === config.dataDir ? 'data directory' : 'database folder', access === 'write');
+  // Without SWITCHBOARD_SECRET_KEY the embedded default keeps its key file in the data directory.
   if (!config.secretKey) {
-    assertWritableDirectory(dirname(config.secretKeyFile), access === 'write');
-    if (access === 'read' && !existsSync(config.secretKeyFile)) {
+    if (access === 'write') assertWritableDirectory(config.dataDir, 'data directory', true);
+    else if (!existsSync(config.secretKeyFile)) {
       throw new ConfigError(
         `No secret key at ${config.secretKeyFile}: the credentials in ${target.file} cannot be read without it. Restore it from the backup of the data directory, or set SWITCHBOARD_SECRET_KEY.`,
         { code: 'secret_key_missing' },
@@ -50,14 +51,14 @@ export function prepareDatabase(config: Config, run: CliRun, access: DatabaseAcc
   return target;
 }
 
-function assertWritableDirectory(dir: string, create: boolean): void {
+function assertWritableDirectory(dir: string, what: string, create: boolean): void {
   try {
     if (create) mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new ConfigError(
-      `The data directory ${dir} is not writable (${code}): make it writable for this user, or set SWITCHBOARD_DATA_DIR (or DATABASE_URL) to a writable place.`,
+      `The ${what} ${dir} is not writable (${code}): make it writable for this user, or set SWITCHBOARD_DATA_DIR (or DATABASE_URL) to a writable place.`,
       { code: 'data_dir_not_writable', cause: err },
     );
   }
@@ -104,7 +105,7 @@ export function explainDatabaseError(err: unknown, target: DatabaseTarget): unkn
     const failure = nodes.find((n) => typeof n.code === 'string' && /^SQLITE_(CANTOPEN|READONLY|PERM|IOERR)/.test(n.code));
     if (!failure) return err;
     return new ConfigError(
-      `Cannot write the SQLite database ${target.file} (${String(failure.code)}): make it and its folder writable for this user, or set SWITCHBOARD_DATA_DIR (or DATABASE_URL).`,
+      `Cannot use the SQLite database ${target.file} (${String(failure.code)}): make it and its folder writable for this user, or set SWITCHBOARD_DATA_DIR (or DATABASE_URL).`,
       { code: 'database_unavailable', cause: err },
     );
   }

@@ -32,7 +32,7 @@ export function renderError(err: unknown, opts: { verbose: boolean }): RenderedE
     const parse = err.parseError;
     if (ALREADY_SHOWN.has(parse.code)) return { text: '', exitCode: parse.exitCode };
     const message = oneLine(parse.message.replace(/^error: /, ''));
-    return { text: `switchboard: ${message} (see "${err.commandPath} --help")\n`, exitCode: parse.exitCode || 2 };
+    return { text: `switchboard: ${message} (see "${err.commandPath} --help")\n`, exitCode: parse.exitCode || 1 };
   }
   const sentence = explain(err);
   const hint = sentence.known || opts.verbose ? '' : ' (run again with --verbose for details)';
@@ -55,7 +55,14 @@ function explain(err: unknown): { text: string; known: boolean } {
   if (typeof sys?.code === 'string' && typeof sys.path === 'string') {
     return { text: `Cannot use ${sys.path} (${sys.code}): ${oneLine(sys.message)}`, known: true };
   }
-  return { text: oneLine(err instanceof Error ? err.message : String(err)), known: false };
+  return { text: messageOf(err), known: false };
+}
+
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return oneLine(String(err));
+  // Prisma puts the calling source frame first and the reason last.
+  if (err.name.startsWith('PrismaClient')) return err.message.trim().split('\n').at(-1)?.trim() ?? err.message;
+  return oneLine(err.message);
 }
 
 function oneLine(text: string): string {

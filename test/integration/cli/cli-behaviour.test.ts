@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_SECRET_KEY } from '../../support/runtime.js';
+import { prepareTestEnv, TEST_SECRET_KEY } from '../../support/runtime.js';
+import { describeWithPostgres, TEST_PG_URL } from '../../support/services.js';
 import { errorLines, runCli, STACK_FRAME, type CliRun } from './run-cli.js';
 
 const temps: string[] = [];
@@ -203,4 +204,23 @@ describe('switchboard on bad input', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`Database: SQLite ${join(cwd, 'data', 'switchboard.db')}`);
   });
+});
+
+describeWithPostgres('switchboard on PostgreSQL', () => {
+  it('names host, database and schema (no password), migrates, and reads', async () => {
+    const { env, cleanup } = await prepareTestEnv({ database: { pgUrl: TEST_PG_URL! } });
+    try {
+      const schema = new URL(env.DATABASE_URL!).searchParams.get('schema');
+      const migrated = await runCli(['migrate'], { cwd: tempDir(), env });
+      expect(migrated.code, migrated.stderr).toBe(0);
+      expect(migrated.stdout).toMatch(/^applied: /);
+      const { hostname, port, username, pathname } = new URL(TEST_PG_URL!);
+      expect(migrated.stderr).toContain(`Database: PostgreSQL ${username ? `${username}@` : ''}${hostname}:${port || 5432}${pathname}, schema ${schema}`);
+      const listed = await runCli(['bots', 'list'], { cwd: tempDir(), env });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/^No bots yet/);
+    } finally {
+      await cleanup();
+    }
+  }, 60_000);
 });

@@ -34,6 +34,12 @@ describe('explainDatabaseError', () => {
     expect(explainDatabaseError(redis, pg)).toBe(redis);
   });
 
+  it('names a SQLite file that cannot be written', () => {
+    const sqlite = parseDatabaseUrl('file:/srv/sb/data/switchboard.db');
+    const prisma = Object.assign(new Error('Invalid `this.db.tenant.update()` invocation\n\nattempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    expect((explainDatabaseError(prisma, sqlite) as Error).message).toMatch(/^Cannot use the SQLite database \/srv\/sb\/data\/switchboard\.db \(SQLITE_READONLY\): make it and its folder writable/);
+  });
+
   it('names a refused login and a missing database', () => {
     const login = Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01' });
     expect((explainDatabaseError(login, pg) as Error).message).toMatch(/db\.internal:6543 answered, but the login was refused.*DATABASE_URL/);
@@ -58,6 +64,14 @@ describe('renderError', () => {
     const quiet = renderError(err, { verbose: false });
     expect(quiet).toEqual({ text: 'switchboard: something broke (run again with --verbose for details)\n', exitCode: 1 });
     expect(renderError(err, { verbose: true }).text).toMatch(/^\s+at /m);
+  });
+
+  it("a Prisma error: the reason (its last line), not the source frame before it", () => {
+    const err = new Error('\nInvalid `this.db.bot.findMany()` invocation in\n/x/bots.ts:66:40\n\n  65 ...\n→ 66 ...\nThe table `main.bots` does not exist in the current database.');
+    err.name = 'PrismaClientKnownRequestError';
+    expect(renderError(err, { verbose: false }).text).toBe(
+      'switchboard: The table `main.bots` does not exist in the current database. (run again with --verbose for details)\n',
+    );
   });
 
   it('a port in use names the port and the variable to change', () => {
