@@ -122,7 +122,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
 export async function applyConfigFile(runtime: Runtime, path: string, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
   const text = await readFile(path, 'utf8');
   const parsed = parseDeclarativeConfig(text, env, path);
-  const report = await applyDeclarativeConfig(parsed, { stores: runtime.repos, adapters: runtime.adapters });
+  const report = await applyDeclarativeConfig(parsed, { stores: runtime.repos, adapters: runtime.adapters, publicBaseUrl: runtime.config.http.publicBaseUrl });
   runtime.bots.invalidate();
   return report;
 }

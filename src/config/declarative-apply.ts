@@ -1,3 +1,4 @@
+import { hookPath, hookUrl } from '../adapters/hook-url.js';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Platform } from '../adapters/types.js';
 import { closestName } from '../core/strict-object.js';
@@ -16,7 +17,16 @@ export interface DeclarativeStores {
 export interface ApplyReport {
   changed: { kind: 'tenant' | 'workflow' | 'bot'; name: string; id: string }[];
   unchanged: number;
-  bots: { tenant: string; name: string; id: string; platform: Platform; hookPath: string }[];
+  bots: {
+    tenant: string;
+    name: string;
+    id: string;
+    platform: Platform;
+    mode: string;
+    hookPath: string;
+    /** PUBLIC_BASE_URL + hookPath; absent when the public base URL is not known. */
+    fullUrl?: string;
+  }[];
 }
 
 /**
@@ -26,9 +36,9 @@ export interface ApplyReport {
  */
 export async function applyDeclarativeConfig(
   config: DeclarativeConfig,
-  deps: { stores: DeclarativeStores; adapters: AdapterRegistry },
+  deps: { stores: DeclarativeStores; adapters: AdapterRegistry; publicBaseUrl?: string },
 ): Promise<ApplyReport> {
-  const { stores, adapters } = deps;
+  const { stores, adapters, publicBaseUrl } = deps;
   const source = config.source ?? pathOnlySource;
   const problems: string[] = [];
   const validated = config.tenants.map((tenant, t) =>
@@ -95,7 +105,15 @@ export async function applyDeclarativeConfig(
       });
       if (changed) report.changed.push({ kind: 'bot', name: `${tenant.slug}/${bot.name}`, id });
       else report.unchanged++;
-      report.bots.push({ tenant: tenant.slug, name: bot.name, id, platform: bot.platform, hookPath: `/hooks/${bot.platform}/${id}` });
+      report.bots.push({
+        tenant: tenant.slug,
+        name: bot.name,
+        id,
+        platform: bot.platform,
+        mode: bot.mode,
+        hookPath: hookPath(bot.platform, id),
+        ...(publicBaseUrl ? { fullUrl: hookUrl(publicBaseUrl, bot.platform, id) } : {}),
+      });
     }
   }
   return report;

@@ -1,6 +1,8 @@
+import { setupFacts } from '../setup-guide.js';
 import type { BotRuntime, CheckItem, CheckReport } from '../types.js';
 import type { SlackBotConfig } from './config.js';
-import { buildSlackManifest, slackBotEvents, slackBotScopes, slackRequestUrl } from './manifest.js';
+import { slackBotScopes } from './manifest.js';
+import { slackManifestFor, slackSetupGuide } from './setup.js';
 import type { SlackApi } from './web-api.js';
 
 /**
@@ -101,13 +103,7 @@ export async function checkSlackBot(input: SlackCheckInput): Promise<CheckReport
     }
   }
 
-  const requestUrl = mode === 'events_http' ? slackRequestUrl(input.publicBaseUrl ?? '<public base URL>', input.bot.id) : undefined;
-  const manifest = buildSlackManifest({ name: input.bot.name, mode, settings, requestUrl });
-  const setup: Record<string, string> = {
-    ...(requestUrl ? { requestUrl, interactivityUrl: requestUrl, slashCommandUrl: requestUrl } : { socketMode: 'Enable Socket Mode; no Request URL is needed.' }),
-    botEvents: slackBotEvents(settings).join(', '),
-    botScopes: slackBotScopes(settings).join(', '),
-    manifest: JSON.stringify(manifest, null, 2),
-  };
+  const setupInput = { bot: input.bot, mode, settings, publicBaseUrl: input.publicBaseUrl };
+  const setup = { ...setupFacts(slackSetupGuide(setupInput)), manifest: JSON.stringify(slackManifestFor(setupInput), null, 2) };
   return { ok: items.every((i) => i.ok), items, setup };
 }

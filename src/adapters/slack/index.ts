@@ -18,5 +18,6 @@ export { markdownToMrkdwn, renderSlackMessages, type SlackMessage, type SlackBlo
 export { createSlackApi, translateSlackError, type SlackApi } from './web-api.js';
 export { buildSlackManifest, slackBotEvents, slackBotScopes, slackRequestUrl } from './manifest.js';
 export { checkSlackBot } from './check.js';
+export { slackManifestFor, slackSetupGuide, type SlackSetupInput } from './setup.js';
 export { SwitchboardReceiver } from './receiver.js';
 export type { SlackReplyTarget } from './slack-types.js';

@@ -1,3 +1,4 @@
+import { hookUrl } from '../hook-url.js';
 import type { SlackMode, SlackSettings } from './config.js';
 
 /**
@@ -24,7 +25,7 @@ export function slackBotEvents(settings: ListenSettings): string[] {
 }
 
 export function slackRequestUrl(publicBaseUrl: string, botId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/hooks/slack/${encodeURIComponent(botId)}`;
+  return hookUrl(publicBaseUrl, 'slack', botId);
 }
 
 export interface SlackManifestInput {

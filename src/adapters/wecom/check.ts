@@ -3,21 +3,18 @@
  * exactly what to paste where in the WeCom admin console.
  */
 import { WecomCrypto } from '../../crypto/wecom-crypto.js';
+import { setupFacts } from '../setup-guide.js';
 import type { BotRuntime, CheckItem, CheckReport } from '../types.js';
 import type { WecomApiClient } from './api-client.js';
 import { appCredentialsSchema, callbackCredentials, smartBotCredentialsSchema } from './config.js';
 import { WecomApiError } from './errors.js';
+import { wecomSetupGuide } from './setup.js';
 
 export interface WecomCheckDeps {
   /** The bot's API client, or undefined when the bot has no corpId/secret. */
   api: WecomApiClient | undefined;
   /** Public base URL of this server (no trailing slash), when known. */
   publicBaseUrl?: string;
-}
-
-export function callbackUrlFor(botId: string, publicBaseUrl: string | undefined): string {
-  const base = publicBaseUrl ? publicBaseUrl.replace(/\/+$/, '') : '<public base URL>';
-  return `${base}/hooks/wecom/${encodeURIComponent(botId)}`;
 }
 
 function describe(err: unknown): string {
@@ -80,18 +77,5 @@ export async function checkWecomBot(bot: BotRuntime, deps: WecomCheckDeps): Prom
     items.push({ name: 'Access token', ok: false, detail: 'CorpID and Secret are required to send answers through the WeCom API.' });
   }
 
-  const setup: Record<string, string> = {
-    callbackUrl: callbackUrlFor(bot.id, deps.publicBaseUrl),
-    token: bot.credentials.token ?? '',
-    encodingAesKey: bot.credentials.encodingAesKey ?? '',
-    where:
-      bot.mode === 'smart_bot'
-        ? 'WeCom admin console → Smart bot (智能机器人) → API mode → receive messages: paste the URL, Token and EncodingAESKey.'
-        : 'WeCom admin console → App → Receive messages → Set API receiving (设置API接收): paste the URL, Token and EncodingAESKey.',
-  };
-  if (bot.mode === 'app') {
-    setup.trustedIp =
-      "WeCom accepts API calls only from the app's trusted IPs (企业可信IP): add this server's public egress IP under App → Trusted IPs.";
-  }
-  return { ok: items.every((i) => i.ok), items, setup };
+  return { ok: items.every((i) => i.ok), items, setup: setupFacts(wecomSetupGuide(bot, deps.publicBaseUrl)) };
 }

@@ -53,4 +53,5 @@ export {
 } from './render.js';
 export { SmartBotStreams, streamReplyPlaintext, encryptJsonReply, type StreamState } from './smart-bot.js';
 export { createWecomSender } from './sender.js';
-export { checkWecomBot, callbackUrlFor } from './check.js';
+export { checkWecomBot } from './check.js';
+export { callbackUrlFor, wecomSetupGuide } from './setup.js';

@@ -53,8 +53,8 @@ tenants:
 
 describe('applyDeclarativeConfig', () => {
   let t: TestRuntime;
-  const apply = (text: string, env: Record<string, string> = secrets) =>
-    applyDeclarativeConfig(parseDeclarativeConfig(text, env, 'test.yaml'), { stores: t.runtime.repos, adapters: t.runtime.adapters });
+  const apply = (text: string, env: Record<string, string> = secrets, publicBaseUrl?: string) =>
+    applyDeclarativeConfig(parseDeclarativeConfig(text, env, 'test.yaml'), { stores: t.runtime.repos, adapters: t.runtime.adapters, publicBaseUrl });
 
   beforeAll(async () => {
     t = await createTestRuntime({ database: 'sqlite' });
@@ -64,10 +64,12 @@ describe('applyDeclarativeConfig', () => {
   it('creates tenants, workflows and bots, and re-applying changes nothing', async () => {
     const first = await apply(yaml());
     expect(first.changed.map((c) => c.kind).sort()).toEqual(['bot', 'workflow']);
-    expect(first.bots).toEqual([{ tenant: 'acme', name: 'slack', id: 'acme-slack', platform: 'slack', hookPath: '/hooks/slack/acme-slack' }]);
-    const second = await apply(yaml());
+    expect(first.bots).toEqual([{ tenant: 'acme', name: 'slack', id: 'acme-slack', platform: 'slack', mode: 'events_http', hookPath: '/hooks/slack/acme-slack' }]);
+    expect(first.bots[0]).not.toHaveProperty('fullUrl');
+    const second = await apply(yaml(), secrets, 'https://sb.example.com/');
     expect(second.changed).toEqual([]);
     expect(second.unchanged).toBe(2);
+    expect(second.bots[0]?.fullUrl).toBe('https://sb.example.com/hooks/slack/acme-slack');
   });
 
   it('updates in place when the file changes', async () => {
