@@ -81,7 +81,7 @@ export class DifyWorkflowClient implements WorkflowClient {
     for (;;) {
       try {
         const body = this.requestBody(req, inputs, files, streaming, conversationId);
-        const outcome = streaming ? await this.runStreaming(req, body, opts) : await this.runBlocking(req, body, opts);
+        const outcome = streaming ? await this.runStreaming(req, body, opts, info?.mode) : await this.runBlocking(req, body, opts);
         return this.result(outcome, startedAt, restart);
       } catch (err) {
         if (!streaming && refusesBlocking(err)) {
@@ -109,7 +109,7 @@ export class DifyWorkflowClient implements WorkflowClient {
 
   // -------------------------------------------------------------------------------------------------------------
 
-  private async runStreaming(req: WorkflowRequest, body: Record<string, unknown>, opts: RunOptions): Promise<RunOutcome> {
+  private async runStreaming(req: WorkflowRequest, body: Record<string, unknown>, opts: RunOptions, appMode: string | undefined): Promise<RunOutcome> {
     let handler: DifyStreamHandler | undefined;
     const headers = { Accept: 'text/event-stream', ...(req.traceId ? { 'X-Trace-Id': req.traceId } : {}) };
     try {
@@ -123,7 +123,7 @@ export class DifyWorkflowClient implements WorkflowClient {
           beforeRetry: () => this.stopAbandoned(handler, req.user),
         },
         async (control) => {
-          handler = new DifyStreamHandler(this.config.kind, this.config.outputSelector, this.api.baseUrl, { ...opts, onUnknownEvent: this.deps.onUnknownEvent });
+          handler = new DifyStreamHandler(this.config.kind, this.config.outputSelector, this.api.baseUrl, { ...opts, onUnknownEvent: this.deps.onUnknownEvent }, appMode);
           const response = await this.api.post(this.endpoints.run, body, control, headers);
           if (response.contentType.includes('application/json')) {
             // Some deployments answer a streaming request whole (e.g. behind a buffering proxy).

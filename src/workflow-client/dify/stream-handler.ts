@@ -66,6 +66,8 @@ export class DifyStreamHandler {
     private readonly outputSelector: string | null,
     private readonly apiBaseUrl: string,
     private readonly callbacks: StreamCallbacks,
+    /** The app's mode when `/v1/info` told it; the New Agent closing-message rule applies unless it is another. */
+    private readonly appMode?: string,
   ) {}
 
   /** Set when the run paused for human input (every form announced so far, and the pause reasons). */
@@ -92,7 +94,7 @@ export class DifyStreamHandler {
         return 'continue';
       case 'message':
         if (typeof payload.answer !== 'string') return 'continue';
-        if (this.sawAgentMessage) this.finalAnswer(payload.answer); // New Agent's closing message: the whole answer
+        if (this.sawAgentMessage && (this.appMode ?? 'agent') === 'agent') this.finalAnswer(payload.answer); // New Agent's closing message: the whole answer
         else if (payload.answer !== '') this.appendText(payload.answer);
         return 'continue';
       case 'reasoning_chunk': {

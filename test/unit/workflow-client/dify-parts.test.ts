@@ -53,6 +53,13 @@ describe('DifyStreamHandler', () => {
     expect(texts).toEqual(['Hello ', 'world']);
   });
 
+  test('an app known not to be a New Agent appends a `message` after `agent_message` like any delta', () => {
+    const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', {}, 'agent-chat');
+    h.handle(ev({ event: 'agent_message', answer: 'Hello ' }));
+    h.handle(ev({ event: 'message', answer: 'again' }));
+    expect(h.answer).toBe('Hello again');
+  });
+
   test('reasoning goes to onReasoning (the final marker included), never into the answer', () => {
     const reasoning: Array<[string, boolean, string | undefined]> = [];
     const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', { onReasoning: (d, info) => reasoning.push([d, info.final, info.nodeId]) });
