@@ -23,7 +23,7 @@ import {
 } from '../../../src/workflow-client/index.js';
 import { DifyReplay, type ReplayAnswer } from '../../fakes/dify-replay.js';
 import { allDifyFixtures, difyFixture, difyFixturesIn, type DifyJsonFixture } from '../../fixtures/dify/index.js';
-import { FAST_SETTINGS, testDeps } from './helpers.js';
+import { configFor, testDeps } from './helpers.js';
 
 let replay: DifyReplay;
 beforeAll(async () => {
@@ -36,26 +36,9 @@ beforeEach(() => {
   replay.reset();
 });
 
-let counter = 0;
-function client(kind: Exclude<WorkflowKind, 'http'>, overrides: Partial<WorkflowConfig> = {}, deps = testDeps()) {
-  counter++;
-  return createWorkflowClient(
-    {
-      id: `conformance-${counter}`,
-      tenantId: 't-1',
-      name: `conformance ${counter}`,
-      kind,
-      baseUrl: replay.url,
-      apiKey: replay.apiKey,
-      inputMapping: {},
-      outputSelector: null,
-      responseMode: 'streaming',
-      timeoutMs: 5_000,
-      ...overrides,
-      settings: { ...FAST_SETTINGS, ...(overrides.settings ?? {}) },
-    },
-    deps,
-  );
+/** A client of the public factory for the replay server. */
+function client(kind: Exclude<WorkflowKind, 'http'>, overrides: Partial<WorkflowConfig> = {}) {
+  return createWorkflowClient(configFor(replay, kind, overrides), testDeps());
 }
 
 /** The docs' /parameters example requires the input `city`. */
