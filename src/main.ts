@@ -91,7 +91,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     );
     const bots = createBotCache(repos.bots);
     const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
-    const workflows = overrides.workflows ?? createWorkflowGateway({ logger });
+    const workflows = overrides.workflows ?? createWorkflowGateway({ logger, metrics });
     const processor = createProcessor({ stores: repos, queue, adapters, workflows, logger, metrics });
     return {
       config,

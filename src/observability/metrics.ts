@@ -68,6 +68,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
+    workflowUnknownEvents: new Counter({
+      name: 'switchboard_workflow_unknown_events_total',
+      help: 'Workflow stream events the client does not know (ignored), by workflow kind and event name',
+      labelNames: ['kind', 'event'] as const,
+      registers: [registry],
+    }),
     deliveries: new Counter({
       name: 'switchboard_deliveries_total',
       help: 'Replies sent to platforms, by platform, kind and outcome',

@@ -8,7 +8,7 @@ import { DeferJob, PermanentJobError, type JobContext, type ProcessJob, type Que
 import type { TemplateContext, WorkflowConfig, WorkflowResult } from '../workflow-client/types.js';
 import type { MessagePayload } from './inbox.js';
 import type { PipelineStores, StoredMessage, StoredRun } from './ports.js';
-import { DEFAULT_FALLBACK_TEXT, RESET_NOTICE, type WorkflowGateway } from './workflow-gateway.js';
+import { DEFAULT_FALLBACK_TEXT, RESET_NOTICE, conversationRestartNotice, type WorkflowGateway } from './workflow-gateway.js';
 
 export interface ProcessorDeps {
   stores: PipelineStores;
@@ -235,6 +235,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (wantsStream && sender.openStream) stream = await sender.openStream(target);
       try {
         const { runId, result } = await runWorkflow(msg, normalized, bot, adapter, config, conversation, ctx, stream);
+        if (result.conversationRestarted) await deliver(msg, sender, target, { text: conversationRestartNotice(result.conversationRestartReason) }, 'notice', runId).catch((e: unknown) => logger.warn({ err: errorTextOf(e), messageId: msg.id }, 'could not send the new-conversation notice'));
         run = { id: runId, status: result.humanInput ? 'paused' : 'succeeded', answer: result.answer, files: result.files, totalTokens: result.usage?.totalTokens ?? null, totalPrice: result.usage?.totalPrice ?? null, currency: result.usage?.currency ?? null };
       } catch (err) {
         if (stream) {

@@ -10,7 +10,7 @@ import { httpBackendSettings } from './http/settings.js';
 import type { CallGuards } from './resilient-call.js';
 import { workflowSettings } from './settings.js';
 import { validateMapping } from './template.js';
-import type { WorkflowClient, WorkflowConfig } from './types.js';
+import type { WorkflowClient, WorkflowConfig, WorkflowKind } from './types.js';
 
 export interface WorkflowClientDeps {
   logger: Logger;
@@ -26,6 +26,11 @@ export interface WorkflowClientDeps {
   random?: () => number;
   /** DNS resolution hook for outgoing connections (split-horizon deployments, tests). */
   lookup?: DnsLookup;
+  /**
+   * Told about each stream event the client does not know. The event is ignored either way (never a crash); this is
+   * where a caller counts it (the pipeline feeds a metric).
+   */
+  onUnknownEvent?: (info: { workflowId: string; kind: WorkflowKind; event: string }) => void;
 }
 
 const processBreakers = new BreakerRegistry();
@@ -68,8 +73,16 @@ export function createWorkflowClient(config: WorkflowConfig, deps: WorkflowClien
   if (config.kind === 'http') {
     return new HttpWorkflowClient(config, httpBackendSettings(config), { guards, clock, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
   }
+  const onUnknownEvent = deps.onUnknownEvent;
   return new DifyWorkflowClient(
     { ...config, kind: config.kind },
-    { logger, guards, clock, metadata: deps.metadataCache ?? processMetadata, ...(deps.lookup ? { lookup: deps.lookup } : {}) },
+    {
+      logger,
+      guards,
+      clock,
+      metadata: deps.metadataCache ?? processMetadata,
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
+      ...(onUnknownEvent ? { onUnknownEvent: (event: string) => onUnknownEvent({ workflowId: config.id, kind: config.kind, event }) } : {}),
+    },
   );
 }

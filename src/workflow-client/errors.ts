@@ -54,7 +54,7 @@ export class AuthenticationError extends WorkflowError {
   }
 }
 
-/** 429: the app's concurrency limit or the model's rate limit. Retryable, honours Retry-After. */
+/** 429 `too_many_requests`: the app's concurrency limit (or an unnamed 429). Retryable, honours Retry-After. */
 export class RateLimitError extends WorkflowError {
   constructor(message: string, opts: SubclassOptions = {}) {
     super('workflow_rate_limited', message, { ...opts, retryable: true });
@@ -69,10 +69,19 @@ export class ValidationError extends WorkflowError {
 }
 
 /** The app is not usable as configured (`app_unavailable`, `provider_not_initialize`, `provider_quota_exceeded`,
- * `model_currently_not_support`, a wrong base URL). Permanent until someone fixes the app or the binding. */
+ * `model_currently_not_support`, `agent_not_published`, a plan limit, a wrong base URL). Permanent until someone fixes
+ * the app, the plan or the binding. */
 export class AppConfigurationError extends WorkflowError {
+  constructor(message: string, opts: SubclassOptions = {}, code = 'workflow_app_misconfigured') {
+    super(code, message, { ...opts, retryable: false });
+  }
+}
+
+/** 429 `rate_limit_error`: a Dify Cloud plan quota is used up. Retrying does not clear it, only the quota period or a
+ * plan change does, so it is a configuration problem, never retried. */
+export class QuotaExhaustedError extends AppConfigurationError {
   constructor(message: string, opts: SubclassOptions = {}) {
-    super('workflow_app_misconfigured', message, { ...opts, retryable: false });
+    super(message, opts, 'workflow_quota_exhausted');
   }
 }
 
@@ -85,8 +94,15 @@ export class AppModeMismatchError extends WorkflowError {
 
 /** 404 "Conversation Not Exists.": the client restarts the conversation once by itself. */
 export class ConversationNotFoundError extends WorkflowError {
+  constructor(message: string, opts: SubclassOptions = {}, code = 'workflow_conversation_not_found') {
+    super(code, message, { ...opts, retryable: false });
+  }
+}
+
+/** 400 `conversation_completed`: the conversation has ended. Recovered like a missing one (a new conversation, once). */
+export class ConversationCompletedError extends ConversationNotFoundError {
   constructor(message: string, opts: SubclassOptions = {}) {
-    super('workflow_conversation_not_found', message, { ...opts, retryable: false });
+    super(message, opts, 'workflow_conversation_completed');
   }
 }
 
@@ -117,7 +133,8 @@ export class UpstreamError extends WorkflowError {
   }
 }
 
-/** The stream failed: an `error` event, a disconnect before the end, a failed or stopped workflow run. */
+/** The stream failed: a disconnect before the end, a failed or stopped workflow run, an `error` event without a
+ * status. (An `error` event naming a Dify code or status is classified like the same failure over HTTP.) */
 export class StreamError extends WorkflowError {
   constructor(message: string, opts: WorkflowErrorOptions) {
     super('workflow_stream_failed', message, opts);
@@ -216,6 +233,8 @@ const PERMANENT_CONFIG_CODES = new Set([
   'provider_not_initialize',
   'provider_quota_exceeded',
   'model_currently_not_support',
+  'agent_not_published',
+  'workflow_version_execution_not_allowed',
 ]);
 const MODE_MISMATCH_CODES = new Set(['not_chat_app', 'not_completion_app', 'not_workflow_app', 'app_mode_mismatch']);
 const FILE_CODES = new Set([
@@ -250,7 +269,7 @@ export function remoteErrorFields(body: unknown): { code?: string; message?: str
   return { code, message: message?.slice(0, 500) };
 }
 
-function fileRefusalSentence(code: string | undefined, status: number): string {
+function fileRefusalSentence(code: string | undefined, status: number | undefined): string {
   if (code === 'file_too_large' || status === 413) return 'This file is too large for the assistant. Please send a smaller file.';
   if (code === 'unsupported_file_type' || code === 'file_extension_blocked' || status === 415)
     return 'The assistant cannot read this type of file. Please send it in another format.';
@@ -258,23 +277,38 @@ function fileRefusalSentence(code: string | undefined, status: number): string {
   return 'The assistant could not accept this file.';
 }
 
-function fromHttpStatus(status: number, body: unknown, headers: Record<string, string | string[] | undefined>): WorkflowError {
-  const { code, message } = remoteErrorFields(body);
-  const detail = message ?? `HTTP ${status}`;
+/** One Dify failure as reported: an HTTP error answer, or an `error` event inside a stream (HTTP 200). */
+export interface DifyFailure {
+  /** The HTTP status, or the `status` field of a stream `error` event. */
+  status?: number;
+  code?: string;
+  message: string;
+  retryAfterMs?: number;
+  /** Where it came from; only changes the fallback for a failure that names neither a known code nor a status. */
+  origin: 'http' | 'stream';
+}
+
+/**
+ * The one classification of Dify's error codes, the same for an HTTP answer and a stream `error` event (Dify's
+ * errors guide: "the event's code values are the same ones … classify them with the same rules"). The code decides
+ * first, then the status. Retry: only `too_many_requests` (app concurrency), 5xx and 408; `rate_limit_error` is a
+ * plan quota that retrying does not clear.
+ */
+export function classifyDifyFailure(f: DifyFailure): WorkflowError {
+  const { status, code } = f;
+  const detail = f.message || (status !== undefined ? `HTTP ${status}` : 'no message');
   const base = { remoteStatus: status, remoteCode: code };
-  if (status === 401 || status === 403) {
-    return new AuthenticationError(`the workflow backend rejected the API key (${status}): ${detail}`, base);
+  const label = code ?? (status !== undefined ? String(status) : 'error');
+
+  if (code === 'rate_limit_error') {
+    return new QuotaExhaustedError(`the Dify plan's quota is used up (rate_limit_error), retrying will not help until the quota resets or the plan changes: ${detail}`, base);
   }
-  if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headers['retry-after']);
-    return new RateLimitError(`rate limited (${code ?? 'too_many_requests'}): ${detail}`, { ...base, retryAfterMs });
+  if (code === 'too_many_requests' || (status === 429 && code === undefined)) {
+    return new RateLimitError(`rate limited (${code ?? 'too_many_requests'}): ${detail}`, { ...base, retryAfterMs: f.retryAfterMs });
   }
-  if (status === 413 || status === 415 || (code !== undefined && FILE_CODES.has(code))) {
-    return new FileRefusedError(`file refused (${code ?? status}): ${detail}`, fileRefusalSentence(code, status), base);
-  }
-  if (status === 404) {
-    if (/conversation/i.test(detail)) return new ConversationNotFoundError(`conversation not found: ${detail}`, base);
-    return new AppConfigurationError(`the workflow endpoint was not found (404): check the base URL. ${detail}`, base);
+  if (code === 'conversation_completed') return new ConversationCompletedError(`the conversation has ended: ${detail}`, base);
+  if ((code !== undefined && FILE_CODES.has(code)) || status === 413 || status === 415) {
+    return new FileRefusedError(`file refused (${label}): ${detail}`, fileRefusalSentence(code, status), base);
   }
   if (code !== undefined && MODE_MISMATCH_CODES.has(code)) {
     return new AppModeMismatchError(`the app type does not match the binding (${code}): ${detail}`, base);
@@ -282,29 +316,34 @@ function fromHttpStatus(status: number, body: unknown, headers: Record<string, s
   if (code !== undefined && PERMANENT_CONFIG_CODES.has(code)) {
     return new AppConfigurationError(`the app cannot run (${code}): ${detail}`, base);
   }
-  if (status >= 500 || status === 408) {
-    return new UpstreamError(`the workflow backend failed (${status}${code ? ` ${code}` : ''}): ${detail}`, base);
-  }
   if (code === 'completion_request_error' || code === 'workflow_request_error') {
     // The model/workflow invocation itself failed after Dify accepted the request: not repeated by us.
-    return new WorkflowError('workflow_request_failed', `the app failed to answer (${code}): ${detail}`, {
-      ...base,
-      retryable: false,
-    });
+    return new WorkflowError('workflow_request_failed', `the app failed to answer (${code}): ${detail}`, { ...base, retryable: false });
   }
-  return new ValidationError(`the request was refused (${status}${code ? ` ${code}` : ''}): ${detail}`, base);
+  if (status === 401 || status === 403) {
+    return new AuthenticationError(`the workflow backend rejected the API key (${status}): ${detail}`, base);
+  }
+  if (status === 404) {
+    if (/conversation/i.test(detail)) return new ConversationNotFoundError(`conversation not found: ${detail}`, base);
+    return new AppConfigurationError(`the workflow endpoint was not found (404): check the base URL. ${detail}`, base);
+  }
+  if (status !== undefined && (status >= 500 || status === 408)) {
+    return new UpstreamError(`the workflow backend failed (${status}${code ? ` ${code}` : ''}): ${detail}`, base);
+  }
+  if (status === undefined && f.origin === 'stream') {
+    // A stream failure of our own naming (`workflow_failed`, `workflow_stopped`) or an event without a status.
+    return new StreamError(`the stream reported an error (${label}): ${detail}`, { ...base, retryable: false });
+  }
+  return new ValidationError(`the request was refused (${[status, code].filter((x) => x !== undefined).join(' ')}): ${detail}`, base);
+}
+
+function fromHttpStatus(status: number, body: unknown, headers: Record<string, string | string[] | undefined>): WorkflowError {
+  const { code, message } = remoteErrorFields(body);
+  return classifyDifyFailure({ status, code, message: message ?? '', retryAfterMs: parseRetryAfter(headers['retry-after']), origin: 'http' });
 }
 
 function fromStreamFailure(f: RemoteStreamFailure): WorkflowError {
-  const status = f.remoteStatus;
-  const code = f.remoteCode;
-  const retryable =
-    status === 429 || (status !== undefined && status >= 500) || code === 'too_many_requests' || code === 'rate_limit_error';
-  return new StreamError(`the stream reported an error (${code ?? status ?? 'error'}): ${f.remoteMessage}`, {
-    retryable,
-    remoteStatus: status,
-    remoteCode: code,
-  });
+  return classifyDifyFailure({ status: f.remoteStatus, code: f.remoteCode, message: f.remoteMessage, origin: 'stream' });
 }
 
 /** A short description of a low-level error, safe to keep as `cause` (no config, no headers). */

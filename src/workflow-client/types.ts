@@ -44,33 +44,60 @@ export interface WorkflowRequest {
   context?: TemplateContext;
 }
 
+/** Token counts the provider reported; a count it did not report is undefined (unknown), never 0. */
 export interface WorkflowUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
   totalPrice?: string;
   currency?: string;
 }
 
-export interface HumanInputRequest {
+/** One form a paused run waits for (Dify: a Human Input node, or a New Agent's ask_human tool). */
+export interface HumanInputForm {
+  formId?: string;
+  /** Token for the provider's form API; null when the form is delivered another way (e.g. e-mail only). */
+  formToken?: string | null;
+  nodeId?: string;
+  nodeTitle?: string;
+  /** Unix seconds after which the form can no longer be submitted. */
+  expirationTime?: number;
+  /** The form as the provider sent it. */
+  data: Record<string, unknown>;
+}
+
+/** A run paused for human input: every form it waits for, and the provider's reasons as sent. */
+export interface HumanInputPause {
   /** Provider ids needed to resume. */
   taskId?: string;
   workflowRunId?: string;
+  /** The first form's node. */
   nodeId?: string;
-  /** The form the workflow asks for, as the provider sent it. */
+  /** The first form as the provider sent it (kept for readers of the single-form shape). */
   form: unknown;
+  /** Every form of the pause, in the order the provider announced them. */
+  forms: HumanInputForm[];
+  /** Dify's `workflow_paused.reasons` (or a blocking answer's `data.reasons`), as sent; empty when not given. */
+  reasons: unknown[];
+  pausedNodes?: string[];
 }
+
+/** @deprecated The single-form name of {@link HumanInputPause}. */
+export type HumanInputRequest = HumanInputPause;
 
 export interface WorkflowResult {
   answer: string;
   files: ReplyFile[];
   conversationId?: string;
-  /** True when the stored conversation was gone and a new one was started. */
+  /** True when the stored conversation could not be continued and a new one was started (once per run). */
   conversationRestarted?: boolean;
+  /** Why: the provider no longer knew the conversation, or it had ended (Dify `conversation_completed`). */
+  conversationRestartReason?: 'not_found' | 'completed';
   usage?: WorkflowUsage;
   latencyMs: number;
   providerIds: { taskId?: string; messageId?: string; workflowRunId?: string };
-  humanInput?: HumanInputRequest;
+  /** Set when the run paused for human input: the run is not finished, `answer` holds what came before the pause. */
+  humanInput?: HumanInputPause;
   /** Unknown stream events seen (ignored, counted). */
   unknownEvents?: number;
 }
@@ -79,8 +106,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with each text delta while streaming. */
   onText?: (delta: string) => void;
-  /** Called when the answer so far is replaced (Dify message_replace). */
+  /** Called when the answer so far is replaced (Dify message_replace, a workflow's final output). */
   onReplace?: (text: string) => void;
+  /** Called with each reasoning delta (Dify `reasoning_chunk`), for platforms that show a "thinking" state. Never
+   * part of the answer. `final` marks the end of one node's reasoning (its delta may be empty). */
+  onReasoning?: (delta: string, info: { nodeId?: string; final: boolean }) => void;
 }
 
 export interface WorkflowClient {

@@ -12,15 +12,20 @@
  * ```
  *
  * ## Endpoints (all under /v1, `Authorization: Bearer <apiKey>`)
- * - `POST /chat-messages` (modes chat, advanced-chat, agent-chat; else 400 `not_chat_app`),
+ * - `POST /chat-messages` (modes chat, advanced-chat, agent-chat, agent = New Agent; else 400 `not_chat_app`),
  *   `POST /completion-messages` (completion; else `not_completion_app`), `POST /workflows/run` (workflow; else
- *   `not_workflow_app`): `response_mode` `blocking` (agent-chat refuses it: 400 `invalid_param`) or `streaming`.
- *   SSE events have the real shapes: `event: ping`, `message` / `agent_thought` + `agent_message` deltas,
- *   `message_file`, `message_replace`, `message_end` (metadata.usage with `total_price` as a string),
- *   `workflow_started` / `node_started` / `node_finished` / `text_chunk` / `workflow_finished` (outputs, total_tokens),
- *   `error`, `human_input_required` + `workflow_paused`.
+ *   `not_workflow_app`): `response_mode` `blocking` or `streaming` (agent-chat refuses blocking with 400
+ *   `invalid_param`, New Agent with 400 `bad_request` "Agent App only supports streaming response mode.").
+ *   Every event and body has the shape of Dify's own published examples (test/fixtures/dify; a test holds the fake
+ *   to them): `event: ping`, `message` deltas, `agent_thought` + `agent_message` deltas (New Agent: then one closing
+ *   `message` carrying the whole answer), `message_file`, `message_replace`, `message_end` (metadata.usage with
+ *   `total_price` as a string), `workflow_started` / `node_started` / `node_finished` / `reasoning_chunk` /
+ *   `text_chunk` / `workflow_finished` (outputs, total_tokens), `error`, and Human Input pauses with one or more
+ *   forms: `human_input_required` per form + `workflow_paused` with every reason (New Agent: then `message_end`);
+ *   blocking pauses answer `event: "workflow_paused"` (chatflow) or `data.status: "paused"` (workflow).
  * - Conversations (chat modes): a request without `conversation_id` gets a new id; the id then persists and
- *   accumulates turns (`fake.conversations`); an unknown id → 404 `{code:'not_found', message:'Conversation Not Exists.'}`.
+ *   accumulates turns (`fake.conversations`); an unknown id → 404 `{code:'not_found', message:'Conversation Not Exists.'}`;
+ *   an ended one (`fake.completeConversation(id)`) → 400 `conversation_completed`.
  *   `fake.forgetConversations()` simulates expiry.
  * - `POST /files/upload` (multipart `file` + `user`) → 201 `{id, name, size, extension, mime_type, ...}`;
  *   over `maxUploadBytes` → 413 `file_too_large`; a MIME type outside `acceptedMimes` → 415 `unsupported_file_type`.
@@ -41,7 +46,8 @@
  * `req.key` is the query (chat), `inputs.query`, or the JSON of the inputs; `req.callNumber` counts calls with the
  * same key to the same endpoint (1-based). See {@link ScriptStep} for every knob: error answers with status/code/
  * Retry-After, latency before headers and between chunks, hangs, mid-stream disconnects, error events, chunk counts,
- * message_replace, message files, unknown events, human input, wrong app mode, conversation not found.
+ * message_replace, message files, unknown events, reasoning, human input, wrong app mode, conversation not found or
+ * ended.
  *
  * ## Log
  * `fake.requests` lists everything received (method, path, headers, parsed body, key, callNumber, outcome).
@@ -52,7 +58,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FakeAppMode = 'chat' | 'advanced-chat' | 'agent-chat' | 'workflow' | 'completion';
+export type FakeAppMode = 'chat' | 'advanced-chat' | 'agent-chat' | 'agent' | 'workflow' | 'completion';
 export type FakeEndpoint = 'chat' | 'completion' | 'workflow' | 'upload' | 'info' | 'parameters' | 'stop' | 'unknown';
 export type FakeOutcome = 'answered' | 'error' | 'error_event' | 'disconnected' | 'hung' | 'paused' | 'aborted' | 'stopped';
 
@@ -116,12 +122,19 @@ export interface ScriptStep {
   messageFiles?: Array<{ url: string; type?: string }>;
   /** Workflow outputs (workflow / advanced-chat). Default `{ text: answer }` (advanced-chat: `{ answer }`). */
   outputs?: Record<string, unknown>;
-  /** Pause for human input: human_input_required + workflow_paused; `keepOpen` leaves the stream open after it. */
-  humanInput?: boolean | { keepOpen: boolean };
+  /**
+   * Pause for human input: one human_input_required per form (default 1) + workflow_paused (New Agent: + message_end);
+   * blocking: the paused answer. `keepOpen` leaves the stream open after the pause.
+   */
+  humanInput?: boolean | { keepOpen?: boolean; forms?: number };
+  /** reasoning_chunk deltas before the answer (chatflow, workflow); an empty one is sent as the final (`is_final`). */
+  reasoning?: string[];
   /** Workflow run ends with this status (workflow apps): 'failed' sends workflow_finished{status:'failed'}. */
   workflowStatus?: 'succeeded' | 'failed' | 'stopped';
   /** Answer 404 Conversation Not Exists. */
   conversationNotFound?: boolean;
+  /** Answer 400 conversation_completed (the conversation has ended). */
+  conversationCompleted?: boolean;
   /** Pretend the app has this mode for this request. */
   mode?: FakeAppMode;
   /** Usage override for message_end. */
@@ -195,6 +208,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class FakeDify {
   readonly requests: FakeRequest[] = [];
   readonly conversations = new Map<string, Conversation>();
+  /** Conversations that have ended: asking in them → 400 conversation_completed. */
+  readonly completedConversations = new Set<string>();
   readonly uploads = new Map<string, { name: string; mime: string; size: number }>();
   mode: FakeAppMode;
   readonly apiKey: string;
@@ -284,9 +299,15 @@ export class FakeDify {
     this.conversations.clear();
   }
 
+  /** Ends a conversation the way Dify does: the next request in it is refused with 400 conversation_completed. */
+  completeConversation(id: string): void {
+    this.completedConversations.add(id);
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.conversations.clear();
+    this.completedConversations.clear();
     this.uploads.clear();
     this.scripts = [];
     this.nextSteps = [];
@@ -377,8 +398,11 @@ export class FakeDify {
       suggested_questions: [],
       suggested_questions_after_answer: { enabled: false },
       speech_to_text: { enabled: false },
+      text_to_speech: { enabled: false, voice: '', language: '', autoPlay: 'disabled' },
       retriever_resource: { enabled: false },
       annotation_reply: { enabled: false },
+      more_like_this: { enabled: false },
+      sensitive_word_avoidance: { enabled: false },
       user_input_form: this.options.userInputForm ?? defaultForm(this.mode),
       file_upload: this.options.fileUpload ?? {
         enabled: true,
@@ -386,7 +410,7 @@ export class FakeDify {
         allowed_file_extensions: [],
         allowed_file_upload_methods: ['local_file', 'remote_url'],
         number_limits: 3,
-        image: { enabled: true, number_limits: 3, transfer_methods: ['local_file', 'remote_url'] },
+        image: { enabled: true, number_limits: 3, detail: 'high', transfer_methods: ['local_file', 'remote_url'] },
       },
       system_parameters: this.options.systemParameters ?? {
         file_size_limit: 15,
@@ -431,12 +455,13 @@ export class FakeDify {
   private async run(res: http.ServerResponse, record: FakeRequest, step: ScriptStep): Promise<void> {
     const body = (record.body ?? {}) as Record<string, unknown>;
     const mode = step.mode ?? this.mode;
-    const chatModes: FakeAppMode[] = ['chat', 'advanced-chat', 'agent-chat'];
+    const chatModes: FakeAppMode[] = ['chat', 'advanced-chat', 'agent-chat', 'agent'];
     if (record.endpoint === 'chat' && !chatModes.includes(mode)) return this.fail(res, record, 400, 'not_chat_app', 'Please check if your app mode matches the right API route.');
     if (record.endpoint === 'completion' && mode !== 'completion') return this.fail(res, record, 400, 'not_completion_app', 'Please check if your app mode matches the right API route.');
     if (record.endpoint === 'workflow' && mode !== 'workflow') return this.fail(res, record, 400, 'not_workflow_app', 'Please check if your app mode matches the right API route.');
     const streaming = body.response_mode === 'streaming';
     if (!streaming && mode === 'agent-chat') return this.fail(res, record, 400, 'invalid_param', 'Agent Chat App does not support blocking mode');
+    if (!streaming && mode === 'agent') return this.fail(res, record, 400, 'bad_request', 'Agent App only supports streaming response mode.');
     if (typeof body.user !== 'string' || body.user === '') return this.fail(res, record, 400, 'invalid_param', 'user is required');
     for (const file of Array.isArray(body.files) ? body.files : []) {
       const id = (file as Record<string, unknown>).upload_file_id;
@@ -446,6 +471,9 @@ export class FakeDify {
     let conversation: Conversation | undefined;
     if (record.endpoint === 'chat') {
       const requested = typeof body.conversation_id === 'string' && body.conversation_id ? body.conversation_id : undefined;
+      if (step.conversationCompleted || (requested && this.completedConversations.has(requested))) {
+        return this.fail(res, record, 400, 'conversation_completed', 'The conversation has ended. Please start a new conversation.');
+      }
       if (step.conversationNotFound || (requested && !this.conversations.has(requested))) {
         return this.fail(res, record, 404, 'not_found', 'Conversation Not Exists.');
       }
@@ -475,8 +503,10 @@ export class FakeDify {
         record.outcome = 'hung';
         return;
       }
-      commit();
-      return this.json(res, record, 200, blockingAnswer(ctx));
+      if (!step.humanInput) commit();
+      this.json(res, record, 200, blockingAnswer(ctx));
+      if (step.humanInput) record.outcome = 'paused';
+      return;
     }
     await this.stream(res, record, ctx, commit);
   }
@@ -532,7 +562,9 @@ export class FakeDify {
       }
       if (step.errorEventAfter === i) {
         const e = { status: 500, code: 'internal_server_error', message: 'The model crashed.', ...step.errorEvent };
-        res.write(sse({ event: 'error', task_id: ctx.taskId, message_id: ctx.messageId, ...e }));
+        // Dify's error event carries no task_id (its converters put the run's ids around {code, message, status}).
+        const ids = ctx.mode === 'workflow' ? { workflow_run_id: ctx.workflowRunId } : { conversation_id: ctx.conversationId, message_id: ctx.messageId, created_at: Math.floor(Date.now() / 1000) };
+        res.write(sse({ event: 'error', ...ids, ...e }));
         if (burst) res.uncork();
         res.end();
         return finish('error_event');
@@ -614,81 +646,165 @@ function outputsOf(ctx: RunContext): Record<string, unknown> {
   return ctx.mode === 'advanced-chat' ? { answer: ctx.answer } : { text: ctx.answer };
 }
 
-/** The SSE events of one run, in order (pings added by the writer). */
+type Family = 'chat' | 'completion' | 'workflow';
+
+function familyOf(mode: FakeAppMode): Family {
+  return mode === 'workflow' ? 'workflow' : mode === 'completion' ? 'completion' : 'chat';
+}
+
+function formCount(step: ScriptStep): number {
+  if (!step.humanInput) return 0;
+  return typeof step.humanInput === 'object' ? Math.max(1, step.humanInput.forms ?? 1) : 1;
+}
+
+/** The forms of a pause (ids `form-<n>`, tokens `tok-<n>`, nodes `human_<n>`), as `human_input_required.data`. */
+function pauseForms(ctx: RunContext): Array<Record<string, unknown>> {
+  const expiration_time = Math.floor(Date.now() / 1000) + 3 * 24 * 3600;
+  return Array.from({ length: formCount(ctx.step) }, (_, i) => ({
+    form_id: `form-${i + 1}`,
+    form_token: `tok-${i + 1}`,
+    node_id: ctx.mode === 'agent' ? ctx.messageId : `human_${i + 1}`,
+    node_title: i === 0 ? 'Approval' : `Approval ${i + 1}`,
+    form_content: 'Please approve',
+    inputs: [{ type: 'paragraph', output_variable_name: 'comment', default: null }],
+    actions: [{ id: 'approve', title: 'Approve', button_style: 'primary' }],
+    display_in_ui: false,
+    resolved_default_values: { comment: '' },
+    expiration_time,
+    ...(ctx.mode === 'agent' ? { approval_channels: [] } : {}),
+  }));
+}
+
+/** `workflow_paused.data` (and a paused blocking answer's `data.reasons`): every form as a reason. */
+function pauseReasons(forms: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return forms.map(({ display_in_ui: _shown, ...form }) => ({ TYPE: 'human_input_required', ...form }));
+}
+
+/**
+ * The SSE events of one run, in order (pings added by the writer), in the shapes of Dify's published examples:
+ * chat-family events carry `task_id`, `message_id`, `conversation_id`, `created_at`; completion events `task_id`,
+ * `message_id`, `created_at`; workflow events `task_id`, `workflow_run_id`. Workflow, node and human-input events
+ * nest their payload under `data` and carry `workflow_run_id`.
+ */
 function streamEvents(ctx: RunContext): string[] {
   const { step, mode } = ctx;
-  const now = Math.floor(Date.now() / 1000);
-  const created_at = now;
-  const common = { task_id: ctx.taskId, created_at };
-  const chatCommon = { ...common, id: ctx.messageId, message_id: ctx.messageId, conversation_id: ctx.conversationId };
+  const family = familyOf(mode);
+  const created_at = Math.floor(Date.now() / 1000);
+  const envelope = (event: string): Record<string, unknown> => {
+    if (family === 'workflow') return { event, task_id: ctx.taskId, workflow_run_id: ctx.workflowRunId };
+    if (family === 'completion') return { event, task_id: ctx.taskId, message_id: ctx.messageId, created_at };
+    return { event, task_id: ctx.taskId, message_id: ctx.messageId, conversation_id: ctx.conversationId, created_at };
+  };
+  const runEvent = (event: string, data: Record<string, unknown>, runId = ctx.workflowRunId) => sse({ ...envelope(event), workflow_run_id: runId, data });
   const out: string[] = [];
-  const unknown = (i: number) => sse({ event: `future_event_${i}`, ...common, data: { whatever: i } });
-  const wfData = { id: ctx.workflowRunId, workflow_id: 'wf-1', created_at };
+  const unknown = (i: number) => sse({ ...envelope(`future_event_${i}`), data: { whatever: i } });
   const isWorkflowish = mode === 'workflow' || mode === 'advanced-chat';
-  const runIds = { ...(mode === 'workflow' ? common : chatCommon), workflow_run_id: ctx.workflowRunId };
+  const node = { id: randomUUID(), node_id: 'llm', node_type: 'llm', title: 'LLM', index: 1, created_at };
 
   if (isWorkflowish) {
-    out.push(sse({ event: 'workflow_started', ...runIds, data: { ...wfData, inputs: {} } }));
-    out.push(sse({ event: 'node_started', ...runIds, data: { id: randomUUID(), node_id: 'llm', node_type: 'llm', title: 'LLM', index: 1 } }));
+    out.push(runEvent('workflow_started', { id: ctx.workflowRunId, workflow_id: 'wf-1', inputs: {}, created_at, reason: 'initial' }));
+    out.push(runEvent('node_started', node));
+    for (const [i, reasoning] of (step.reasoning ?? []).entries()) {
+      const final = i === (step.reasoning?.length ?? 0) - 1;
+      out.push(sse({ ...envelope('reasoning_chunk'), data: { ...(family === 'chat' ? { message_id: ctx.messageId } : {}), reasoning, node_id: 'llm', is_final: final } }));
+    }
+  }
+  if (mode === 'agent-chat' || mode === 'agent') {
+    out.push(sse({ event: 'agent_thought', id: randomUUID(), ...envelope('agent_thought'), position: 1, thought: 'thinking', tool: '', tool_input: '' }));
   }
   if (step.humanInput) {
-    const form = { form_id: 'form-1', node_id: 'human_1', node_title: 'Approval', form_content: 'Please approve', inputs: [], actions: [{ id: 'approve', title: 'Approve' }], form_token: 'tok-1' };
-    out.push(sse({ event: 'human_input_required', ...runIds, data: form }));
-    out.push(sse({ event: 'workflow_paused', ...runIds, data: { ...wfData, reasons: [{ type: 'human_input_required', node_id: 'human_1' }] } }));
+    const forms = pauseForms(ctx);
+    // A New Agent has no workflow run: Dify names the paused turn by its message id.
+    for (const form of forms) out.push(runEvent('human_input_required', form, mode === 'agent' ? ctx.messageId : ctx.workflowRunId));
+    if (mode === 'agent') {
+      out.push(sse({ ...envelope('message_end'), metadata: { usage: ctx.usage } }));
+      return out;
+    }
+    const paused_nodes = forms.map((f) => f.node_id);
+    out.push(runEvent('workflow_paused', { workflow_run_id: ctx.workflowRunId, paused_nodes, outputs: {}, reasons: pauseReasons(forms), status: 'paused', created_at, elapsed_time: 0.5, total_tokens: 0, total_steps: 1 }));
     return out;
   }
-  if (mode === 'agent-chat') out.push(sse({ event: 'agent_thought', ...chatCommon, position: 1, thought: 'thinking', observation: '', tool: '', tool_input: '', message_files: [] }));
   const deltas = splitAnswer(ctx.answer, ctx.chunks);
   const unknownCount = step.unknownEvents ?? 0;
+  const deltaEvent = mode === 'agent-chat' || mode === 'agent' ? 'agent_message' : 'message';
   deltas.forEach((delta, i) => {
     if (i < unknownCount) out.push(unknown(i));
-    if (mode === 'workflow') out.push(sse({ event: 'text_chunk', ...runIds, data: { text: delta, from_variable_selector: ['llm', 'text'] } }));
-    else out.push(sse({ event: mode === 'agent-chat' ? 'agent_message' : 'message', ...chatCommon, ...(mode === 'advanced-chat' ? { workflow_run_id: ctx.workflowRunId } : {}), answer: delta }));
+    if (mode === 'workflow') out.push(runEvent('text_chunk', { text: delta, from_variable_selector: ['llm', 'text'] }));
+    else out.push(sse({ ...envelope(deltaEvent), answer: delta }));
   });
   for (let i = deltas.length; i < unknownCount; i++) out.push(unknown(i));
   for (const file of step.messageFiles ?? []) {
-    out.push(sse({ event: 'message_file', ...common, id: randomUUID(), type: file.type ?? 'image', belongs_to: 'assistant', url: file.url, conversation_id: ctx.conversationId }));
+    out.push(sse({ ...envelope('message_file'), id: randomUUID(), type: file.type ?? 'image', belongs_to: 'assistant', url: file.url }));
   }
-  if (step.replaceWith !== undefined) out.push(sse({ event: 'message_replace', ...chatCommon, answer: step.replaceWith }));
-  if (isWorkflowish) {
-    out.push(sse({ event: 'node_finished', ...runIds, data: { id: randomUUID(), node_id: 'llm', node_type: 'llm', status: 'succeeded', outputs: { text: ctx.answer } } }));
-    const status = step.workflowStatus ?? 'succeeded';
-    out.push(
-      sse({
-        event: 'workflow_finished',
-        ...runIds,
-        data: { ...wfData, status, outputs: status === 'succeeded' ? outputsOf(ctx) : null, error: status === 'failed' ? 'Node LLM run failed: boom' : null, elapsed_time: 0.5, total_tokens: ctx.usage.total_tokens, total_steps: 3, finished_at: now },
-      }),
-    );
+  if (step.replaceWith !== undefined) out.push(sse({ ...envelope('message_replace'), answer: step.replaceWith }));
+  if (mode === 'agent') out.push(sse({ ...envelope('message'), answer: step.replaceWith ?? ctx.answer })); // New Agent: the whole answer again
+  const status = step.workflowStatus ?? 'succeeded';
+  const finished = () =>
+    runEvent('workflow_finished', {
+      id: ctx.workflowRunId,
+      workflow_id: 'wf-1',
+      status,
+      outputs: status === 'succeeded' ? outputsOf(ctx) : null,
+      ...(status === 'failed' ? { error: 'Node LLM run failed: boom' } : {}),
+      elapsed_time: 0.5,
+      total_tokens: ctx.usage.total_tokens,
+      total_steps: 3,
+      created_at,
+      finished_at: created_at,
+    });
+  if (mode === 'advanced-chat') out.push(runEvent('node_finished', { ...node, status: 'succeeded', elapsed_time: 0.4, finished_at: created_at }));
+  if (mode === 'workflow') {
+    out.push(finished());
+    return out;
   }
-  if (mode !== 'workflow') {
-    out.push(sse({ event: 'message_end', ...chatCommon, metadata: { usage: ctx.usage, retriever_resources: [] }, files: [] }));
-    out.push(sse({ event: 'tts_message_end', ...common, audio: '' }));
-  }
+  // Chatflow: message_end, then workflow_finished (Dify's documented order).
+  const end = family === 'completion' ? { event: 'message_end', task_id: ctx.taskId, id: ctx.messageId, message_id: ctx.messageId } : envelope('message_end');
+  out.push(sse({ ...end, metadata: { usage: ctx.usage } }));
+  if (mode === 'advanced-chat') out.push(finished());
   return out;
 }
 
 function blockingAnswer(ctx: RunContext): Record<string, unknown> {
   const created_at = Math.floor(Date.now() / 1000);
   if (ctx.mode === 'workflow') {
-    const status = ctx.step.workflowStatus ?? 'succeeded';
+    const paused = formCount(ctx.step) > 0;
+    const status = paused ? 'paused' : (ctx.step.workflowStatus ?? 'succeeded');
+    const forms = pauseForms(ctx);
     return {
       task_id: ctx.taskId,
       workflow_run_id: ctx.workflowRunId,
-      data: { id: ctx.workflowRunId, workflow_id: 'wf-1', status, outputs: status === 'succeeded' ? outputsOf(ctx) : null, error: status === 'failed' ? 'Node LLM run failed: boom' : null, elapsed_time: 0.5, total_tokens: ctx.usage.total_tokens, total_steps: 3, created_at, finished_at: created_at },
+      data: {
+        id: ctx.workflowRunId,
+        workflow_id: 'wf-1',
+        status,
+        outputs: status === 'succeeded' ? outputsOf(ctx) : paused ? {} : null,
+        error: status === 'failed' ? 'Node LLM run failed: boom' : null,
+        elapsed_time: 0.5,
+        total_tokens: paused ? 0 : ctx.usage.total_tokens,
+        total_steps: 3,
+        created_at,
+        finished_at: paused ? null : created_at,
+        ...(paused ? { paused_nodes: forms.map((f) => f.node_id), reasons: pauseReasons(forms) } : {}),
+      },
     };
   }
-  return {
-    event: 'message',
+  const message = {
     task_id: ctx.taskId,
     id: ctx.messageId,
     message_id: ctx.messageId,
-    conversation_id: ctx.conversationId ?? '',
+    ...(ctx.mode === 'completion' ? {} : { conversation_id: ctx.conversationId ?? '' }),
     mode: ctx.mode,
     answer: ctx.answer,
-    metadata: { usage: ctx.usage, retriever_resources: [] },
+    metadata: { usage: ctx.usage, ...(ctx.mode === 'completion' ? {} : { retriever_resources: [] }) },
     created_at,
   };
+  if (formCount(ctx.step) === 0) return { event: 'message', ...message };
+  // A chatflow paused for human input (Dify's ChatPausedBlockingResponse): what was answered so far, and the pause.
+  const forms = pauseForms(ctx);
+  const partial = { ...message, answer: '' };
+  const pause = { paused_nodes: forms.map((f) => f.node_id), reasons: pauseReasons(forms), status: 'paused', elapsed_time: 0.5, total_tokens: 0, total_steps: 1 };
+  const { task_id: _task, ...data } = partial;
+  return { event: 'workflow_paused', ...partial, workflow_run_id: ctx.workflowRunId, data: { ...data, workflow_run_id: ctx.workflowRunId, ...pause } };
 }
 
 function endpointOf(method: string, fullPath: string): FakeEndpoint {

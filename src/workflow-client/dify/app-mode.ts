@@ -1,13 +1,13 @@
 import type { WorkflowKind } from '../types.js';
 
-/** App modes `/v1/info` reports. */
-export type DifyAppMode = 'chat' | 'advanced-chat' | 'agent-chat' | 'workflow' | 'completion';
+/** App modes `/v1/info` reports (`agent`: Dify's New Agent app type, 1.16+; `agent-chat`: the older Agent app). */
+export type DifyAppMode = 'chat' | 'advanced-chat' | 'agent-chat' | 'agent' | 'workflow' | 'completion';
 
 export type DifyKind = Exclude<WorkflowKind, 'http'>;
 
 /** Which app modes each binding kind can drive. */
 export const MODES_FOR_KIND: Record<DifyKind, readonly DifyAppMode[]> = {
-  dify_chat: ['chat', 'advanced-chat', 'agent-chat'],
+  dify_chat: ['chat', 'advanced-chat', 'agent-chat', 'agent'],
   dify_workflow: ['workflow'],
   dify_completion: ['completion'],
 };
@@ -17,6 +17,7 @@ export const MODE_LABELS: Record<string, string> = {
   chat: 'chat',
   'advanced-chat': 'chatflow',
   'agent-chat': 'agent',
+  agent: 'New Agent',
   workflow: 'workflow',
   completion: 'completion (text generator)',
 };
@@ -26,6 +27,9 @@ export const KIND_LABELS: Record<DifyKind, string> = {
   dify_workflow: 'workflow',
   dify_completion: 'completion',
 };
+
+/** App modes that answer in streaming mode only (Dify refuses `response_mode: blocking` for them). */
+export const STREAMING_ONLY_MODES: readonly string[] = ['agent-chat', 'agent'];
 
 export function kindForMode(mode: string): DifyKind | undefined {
   for (const [kind, modes] of Object.entries(MODES_FOR_KIND) as [DifyKind, readonly string[]][]) {

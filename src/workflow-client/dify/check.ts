@@ -3,7 +3,7 @@ import { AppConfigurationError, AuthenticationError, TimeoutError, UpstreamError
 import { isRecord } from '../http-body.js';
 import { validateMapping } from '../template.js';
 import type { WorkflowConfig } from '../types.js';
-import { KIND_LABELS, MODE_LABELS, MODES_FOR_KIND, kindForMode, withArticle, type DifyKind } from './app-mode.js';
+import { KIND_LABELS, MODE_LABELS, MODES_FOR_KIND, STREAMING_ONLY_MODES, kindForMode, withArticle, type DifyKind } from './app-mode.js';
 import { parseParameters } from './parameters.js';
 
 export const API_KEY_REJECTED =
@@ -53,8 +53,9 @@ export async function checkDifyConnection(config: WorkflowConfig & { kind: DifyK
   if (!mode) {
     items.push({ name: 'app_mode', ok: true, detail: 'This Dify version does not report the app type; it could not be compared with the binding.' });
   } else if ((MODES_FOR_KIND[config.kind] as readonly string[]).includes(mode)) {
-    const agentNote = mode === 'agent-chat' && config.responseMode === 'blocking' ? ' Agent apps only stream, so Switchboard will stream its answers.' : '';
-    items.push({ name: 'app_mode', ok: true, detail: `The key belongs to ${withArticle(MODE_LABELS[mode] ?? mode)} app, which matches the binding (${kindLabel}).${agentNote}` });
+    const label = MODE_LABELS[mode] ?? mode;
+    const streamNote = STREAMING_ONLY_MODES.includes(mode) && config.responseMode === 'blocking' ? ` ${label.charAt(0).toUpperCase()}${label.slice(1)} apps only stream, so Switchboard will stream its answers.` : '';
+    items.push({ name: 'app_mode', ok: true, detail: `The key belongs to ${withArticle(label)} app, which matches the binding (${kindLabel}).${streamNote}` });
   } else {
     const suggested = kindForMode(mode);
     const fix = suggested ? ` Change the binding to ${KIND_LABELS[suggested]}, or use the key of ${withArticle(kindLabel)} app.` : '';

@@ -6,8 +6,10 @@ import {
   AppModeMismatchError,
   AuthenticationError,
   CancelledError,
+  ConversationCompletedError,
   ConversationNotFoundError,
   StreamInterrupted,
+  ValidationError,
   toWorkflowError,
 } from '../errors.js';
 import { callWithRetries, type CallGuards } from '../resilient-call.js';
@@ -15,7 +17,7 @@ import { readSse } from '../sse.js';
 import { renderInputs } from '../template.js';
 import type { RunOptions, WorkflowClient, WorkflowConfig, WorkflowRequest, WorkflowResult } from '../types.js';
 import { DifyApi } from './api.js';
-import { ENDPOINTS, KIND_LABELS, MODE_LABELS, MODES_FOR_KIND, withArticle, type DifyKind } from './app-mode.js';
+import { ENDPOINTS, KIND_LABELS, MODE_LABELS, MODES_FOR_KIND, STREAMING_ONLY_MODES, withArticle, type DifyKind } from './app-mode.js';
 import { readBlockingAnswer, type BlockingOutcome } from './blocking-handler.js';
 import { checkDifyConnection } from './check.js';
 import { checkFiles, fileReference, uploadForm, type DifyFileReference } from './files.js';
@@ -30,12 +32,20 @@ export interface DifyClientDeps {
   clock: () => number;
   /** DNS hook for the HTTP agent (split-horizon setups, tests). */
   lookup?: DnsLookup;
+  /** Told about each stream event this client does not know (ignored otherwise). */
+  onUnknownEvent?: (event: string) => void;
 }
 
 /** Metadata and stop calls get a short budget of their own: they must never hold a run for long. */
 const AUXILIARY_CALL_MS = 10_000;
 
-type RunOutcome = BlockingOutcome & { humanInput?: WorkflowResult['humanInput']; unknownEvents?: number };
+type RunOutcome = BlockingOutcome & { unknownEvents?: number };
+
+/** Dify's refusal of `response_mode: blocking` by a streaming-only app (New Agent: 400 bad_request "Agent App only
+ * supports streaming response mode."; Agent: "… does not support blocking mode"). */
+function refusesBlocking(err: unknown): boolean {
+  return err instanceof ValidationError && /streaming response mode|not support blocking/i.test(err.message);
+}
 
 /**
  * Dify's service API for every app mode (chat, chatflow, agent via /chat-messages; workflow via /workflows/run;
@@ -64,20 +74,26 @@ export class DifyWorkflowClient implements WorkflowClient {
     this.assertModeMatches(info);
     const inputs = this.buildInputs(req, parameters);
     const files = await this.uploadFiles(req, parameters, opts.signal);
-    const streaming = this.useStreaming(info);
+    let streaming = this.useStreaming(info);
 
     let conversationId = this.config.kind === 'dify_chat' ? req.conversationId : undefined;
-    let restarted = false;
+    let restart: WorkflowResult['conversationRestartReason'];
     for (;;) {
       try {
         const body = this.requestBody(req, inputs, files, streaming, conversationId);
-        const outcome = streaming ? await this.runStreaming(req, body, opts) : await this.runBlocking(req, body, opts);
-        return this.result(outcome, startedAt, restarted);
+        const outcome = streaming ? await this.runStreaming(req, body, opts, info?.mode) : await this.runBlocking(req, body, opts);
+        return this.result(outcome, startedAt, restart);
       } catch (err) {
-        if (err instanceof ConversationNotFoundError && conversationId && !restarted) {
-          this.deps.logger.info({ workflowId: this.config.id }, 'Dify conversation is gone, starting a new one');
+        if (!streaming && refusesBlocking(err)) {
+          this.deps.logger.info({ workflowId: this.config.id }, 'the Dify app answers in streaming mode only, streaming');
+          streaming = true;
+          continue;
+        }
+        // Once: a conversation that is gone or has ended is replaced by a new one (never after text was shown).
+        if (err instanceof ConversationNotFoundError && conversationId && !restart && !err.textDelivered) {
+          restart = err instanceof ConversationCompletedError ? 'completed' : 'not_found';
+          this.deps.logger.info({ workflowId: this.config.id, reason: restart }, 'the Dify conversation cannot be continued, starting a new one');
           conversationId = undefined;
-          restarted = true;
           continue;
         }
         throw err;
@@ -93,7 +109,7 @@ export class DifyWorkflowClient implements WorkflowClient {
 
   // -------------------------------------------------------------------------------------------------------------
 
-  private async runStreaming(req: WorkflowRequest, body: Record<string, unknown>, opts: RunOptions): Promise<RunOutcome> {
+  private async runStreaming(req: WorkflowRequest, body: Record<string, unknown>, opts: RunOptions, appMode: string | undefined): Promise<RunOutcome> {
     let handler: DifyStreamHandler | undefined;
     const headers = { Accept: 'text/event-stream', ...(req.traceId ? { 'X-Trace-Id': req.traceId } : {}) };
     try {
@@ -107,7 +123,7 @@ export class DifyWorkflowClient implements WorkflowClient {
           beforeRetry: () => this.stopAbandoned(handler, req.user),
         },
         async (control) => {
-          handler = new DifyStreamHandler(this.config.kind, this.config.outputSelector, this.api.baseUrl, opts);
+          handler = new DifyStreamHandler(this.config.kind, this.config.outputSelector, this.api.baseUrl, { ...opts, onUnknownEvent: this.deps.onUnknownEvent }, appMode);
           const response = await this.api.post(this.endpoints.run, body, control, headers);
           if (response.contentType.includes('application/json')) {
             // Some deployments answer a streaming request whole (e.g. behind a buffering proxy).
@@ -149,7 +165,7 @@ export class DifyWorkflowClient implements WorkflowClient {
     return outcome;
   }
 
-  private result(outcome: RunOutcome, startedAt: number, restarted: boolean): WorkflowResult {
+  private result(outcome: RunOutcome, startedAt: number, restart: WorkflowResult['conversationRestartReason']): WorkflowResult {
     const result: WorkflowResult = {
       answer: outcome.answer,
       files: outcome.files,
@@ -158,7 +174,10 @@ export class DifyWorkflowClient implements WorkflowClient {
       unknownEvents: outcome.unknownEvents ?? 0,
     };
     if (this.config.kind === 'dify_chat' && outcome.conversationId) result.conversationId = outcome.conversationId;
-    if (restarted) result.conversationRestarted = true;
+    if (restart) {
+      result.conversationRestarted = true;
+      result.conversationRestartReason = restart;
+    }
     if (outcome.usage) result.usage = outcome.usage;
     if (outcome.humanInput) result.humanInput = outcome.humanInput;
     return result;
@@ -223,7 +242,7 @@ export class DifyWorkflowClient implements WorkflowClient {
 
   private useStreaming(info: AppInfo | undefined): boolean {
     if (this.config.responseMode === 'streaming') return true;
-    return info?.mode === 'agent-chat'; // agent apps answer in streaming mode only
+    return info?.mode !== undefined && STREAMING_ONLY_MODES.includes(info.mode);
   }
 
   /** A key of another app type fails at once with the sentence the console shows, before any run call. */

@@ -3,8 +3,9 @@ import type { ReplyFile } from '../../adapters/types.js';
 import { RemoteStreamFailure } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import type { SseVerdict } from '../sse.js';
-import type { HumanInputRequest, RunOptions, WorkflowUsage } from '../types.js';
+import type { HumanInputPause, RunOptions, WorkflowUsage } from '../types.js';
 import type { DifyKind } from './app-mode.js';
+import { PauseCollector } from './human-input.js';
 import { addUniqueFiles, filesFromOutputs, pickWorkflowAnswer, replyFileFromDify, replyFileFromMessageFile } from './outputs.js';
 import { usageFromDify, usageFromTotalTokens } from './usage.js';
 
@@ -32,11 +33,17 @@ const IGNORED_EVENTS = new Set([
   'human_input_form_timeout',
 ]);
 
+export type StreamCallbacks = Pick<RunOptions, 'onText' | 'onReplace' | 'onReasoning'> & {
+  /** An event this client does not know (or whose data is not a JSON object): ignored, reported here. */
+  onUnknownEvent?: (event: string) => void;
+};
+
 /**
  * Folds Dify's stream events into a run result. Pure: no I/O; text goes out through the caller's callbacks.
  *
- * Terminal events: `message_end` (chat, chatflow, agent, completion), `workflow_finished` (workflow apps),
- * `workflow_paused` (human input: a graceful end), `error` (a failure, see `failure`).
+ * Terminal events: `message_end` (chat, chatflow, agent, New Agent, completion), `workflow_finished` (workflow apps),
+ * `workflow_paused` (human input: a graceful end), `error` (a failure, see `failure`). A New Agent app streams
+ * `agent_message` deltas, then one `message` carrying the whole answer: that one is the final answer, not more text.
  */
 export class DifyStreamHandler {
   answer = '';
@@ -44,7 +51,6 @@ export class DifyStreamHandler {
   usage?: WorkflowUsage;
   conversationId?: string;
   readonly providerIds: { taskId?: string; messageId?: string; workflowRunId?: string } = {};
-  humanInput?: HumanInputRequest;
   unknownEvents = 0;
   /** A terminal event was seen. */
   finished = false;
@@ -52,13 +58,22 @@ export class DifyStreamHandler {
   /** Something already reached onText / onReplace: the run must not be repeated silently. */
   textDelivered = false;
   private streamedText = '';
+  private sawAgentMessage = false;
+  private readonly pause = new PauseCollector();
 
   constructor(
     private readonly kind: DifyKind,
     private readonly outputSelector: string | null,
     private readonly apiBaseUrl: string,
-    private readonly callbacks: Pick<RunOptions, 'onText' | 'onReplace'>,
+    private readonly callbacks: StreamCallbacks,
+    /** The app's mode when `/v1/info` told it; the New Agent closing-message rule applies unless it is another. */
+    private readonly appMode?: string,
   ) {}
+
+  /** Set when the run paused for human input (every form announced so far, and the pause reasons). */
+  get humanInput(): HumanInputPause | undefined {
+    return this.pause.hasPause ? this.pause.toPause(this.runIds()) : undefined;
+  }
 
   /** One SSE message; returns 'stop' after a terminal event. */
   handle(message: EventSourceMessage): SseVerdict {
@@ -67,20 +82,28 @@ export class DifyStreamHandler {
     try {
       payload = JSON.parse(message.data);
     } catch {
-      this.unknownEvents++;
-      return 'continue';
+      payload = undefined;
     }
-    if (!isRecord(payload)) {
-      this.unknownEvents++;
-      return 'continue';
-    }
+    if (!isRecord(payload)) return this.unknown(message.event ?? '(malformed)');
     const event = typeof payload.event === 'string' ? payload.event : (message.event ?? '');
     this.collectIds(payload);
     switch (event) {
-      case 'message':
       case 'agent_message':
+        this.sawAgentMessage = true;
         if (typeof payload.answer === 'string' && payload.answer !== '') this.appendText(payload.answer);
         return 'continue';
+      case 'message':
+        if (typeof payload.answer !== 'string') return 'continue';
+        if (this.sawAgentMessage && (this.appMode ?? 'agent') === 'agent') this.finalAnswer(payload.answer); // New Agent's closing message: the whole answer
+        else if (payload.answer !== '') this.appendText(payload.answer);
+        return 'continue';
+      case 'reasoning_chunk': {
+        const data = isRecord(payload.data) ? payload.data : {};
+        const reasoning = typeof data.reasoning === 'string' ? data.reasoning : '';
+        const info = { final: data.is_final === true, ...(typeof data.node_id === 'string' ? { nodeId: data.node_id } : {}) };
+        if (reasoning !== '' || info.final) this.callbacks.onReasoning?.(reasoning, info);
+        return 'continue';
+      }
       case 'text_chunk': {
         const data = isRecord(payload.data) ? payload.data : {};
         if (typeof data.text === 'string' && data.text !== '') this.appendText(data.text);
@@ -103,21 +126,13 @@ export class DifyStreamHandler {
       }
       case 'workflow_finished':
         return this.workflowFinished(isRecord(payload.data) ? payload.data : {});
-      case 'human_input_required': {
-        const data = isRecord(payload.data) ? payload.data : {};
-        this.humanInput = {
-          ...this.runIds(),
-          ...(typeof data.node_id === 'string' ? { nodeId: data.node_id } : {}),
-          form: data,
-        };
+      case 'human_input_required':
+        this.pause.addForm(isRecord(payload.data) ? payload.data : {});
         return 'continue';
-      }
-      case 'workflow_paused': {
-        const data = isRecord(payload.data) ? payload.data : {};
-        if (!this.humanInput) this.humanInput = { ...this.runIds(), form: data };
+      case 'workflow_paused':
+        this.pause.setPaused(isRecord(payload.data) ? payload.data : {});
         this.finished = true;
         return 'stop';
-      }
       case 'error': {
         const status = typeof payload.status === 'number' ? payload.status : undefined;
         const code = typeof payload.code === 'string' ? payload.code : undefined;
@@ -127,13 +142,23 @@ export class DifyStreamHandler {
         return 'stop';
       }
       default:
-        if (!IGNORED_EVENTS.has(event)) this.unknownEvents++;
-        return 'continue';
+        return IGNORED_EVENTS.has(event) ? 'continue' : this.unknown(event);
     }
+  }
+
+  private unknown(event: string): SseVerdict {
+    this.unknownEvents++;
+    this.callbacks.onUnknownEvent?.(event);
+    return 'continue';
   }
 
   private workflowFinished(data: Record<string, unknown>): SseVerdict {
     const status = typeof data.status === 'string' ? data.status : 'succeeded';
+    if (status === 'paused') {
+      this.pause.setPaused(data);
+      this.finished = true;
+      return 'stop';
+    }
     if (status === 'failed' || status === 'stopped') {
       const text = typeof data.error === 'string' && data.error ? data.error : `the workflow run ${status}`;
       this.failure = new RemoteStreamFailure(undefined, `workflow_${status}`, text);
@@ -172,6 +197,12 @@ export class DifyStreamHandler {
       this.textDelivered = true;
       this.callbacks.onText(delta);
     }
+  }
+
+  /** The whole answer arrived again at the end: keep it, tell the caller only if it differs from what was shown. */
+  private finalAnswer(text: string): void {
+    if (text === this.streamedText) return;
+    this.replaceText(text);
   }
 
   private replaceText(text: string): void {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { StreamError, ValidationError, WorkflowError } from '../../../src/workflow-client/errors.js';
+import { AppConfigurationError, StreamError, ValidationError, WorkflowError } from '../../../src/workflow-client/errors.js';
 import type { WorkflowResult } from '../../../src/workflow-client/types.js';
 import { FakeDify, type FakeAppMode } from '../../fakes/fake-dify.js';
 import { CONTEXT, clientFor, request } from './helpers.js';
@@ -192,10 +192,10 @@ describe('stream events', () => {
     expect(replaced).toEqual(['This content was moderated.']);
   });
 
-  test('an error event becomes a typed StreamError; a 4xx one is not retried', async () => {
+  test('an error event is classified like the same code over HTTP: provider_quota_exceeded is a configuration error, not retried', async () => {
     fake.next({ errorEventAfter: 0, errorEvent: { status: 400, code: 'provider_quota_exceeded', message: 'quota' } });
     const err = await clientFor(fake, 'dify_chat').run(request('x')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StreamError);
+    expect(err).toBeInstanceOf(AppConfigurationError);
     expect(err).toMatchObject({ remoteCode: 'provider_quota_exceeded', retryable: false });
     expect(fake.runRequests()).toHaveLength(1);
   });

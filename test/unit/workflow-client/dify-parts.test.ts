@@ -38,6 +38,48 @@ describe('DifyStreamHandler', () => {
     expect(h.failure).toMatchObject({ remoteStatus: 429, remoteCode: 'too_many_requests', remoteMessage: 'slow' });
   });
 
+  test('New Agent: the closing `message` is the whole answer, replacing what was streamed only when it differs', () => {
+    const replaced: string[] = [];
+    const texts: string[] = [];
+    const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', { onText: (t) => texts.push(t), onReplace: (t) => replaced.push(t) });
+    h.handle(ev({ event: 'agent_message', answer: 'Hello ' }));
+    h.handle(ev({ event: 'agent_message', answer: 'world' }));
+    h.handle(ev({ event: 'message', answer: 'Hello world' }));
+    expect(h.answer).toBe('Hello world');
+    expect(replaced).toEqual([]);
+    h.handle(ev({ event: 'message', answer: 'Hello world!' })); // moderation or a late fix: the final text wins
+    expect(h.answer).toBe('Hello world!');
+    expect(replaced).toEqual(['Hello world!']);
+    expect(texts).toEqual(['Hello ', 'world']);
+  });
+
+  test('an app known not to be a New Agent appends a `message` after `agent_message` like any delta', () => {
+    const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', {}, 'agent-chat');
+    h.handle(ev({ event: 'agent_message', answer: 'Hello ' }));
+    h.handle(ev({ event: 'message', answer: 'again' }));
+    expect(h.answer).toBe('Hello again');
+  });
+
+  test('reasoning goes to onReasoning (the final marker included), never into the answer', () => {
+    const reasoning: Array<[string, boolean, string | undefined]> = [];
+    const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', { onReasoning: (d, info) => reasoning.push([d, info.final, info.nodeId]) });
+    h.handle(ev({ event: 'reasoning_chunk', data: { reasoning: 'Hmm', node_id: 'llm', is_final: false } }));
+    h.handle(ev({ event: 'reasoning_chunk', data: { reasoning: '', node_id: 'llm', is_final: true } }));
+    h.handle(ev({ event: 'message', answer: 'Hi' }));
+    expect(reasoning).toEqual([['Hmm', false, 'llm'], ['', true, 'llm']]);
+    expect(h.answer).toBe('Hi');
+    expect(h.unknownEvents).toBe(0);
+  });
+
+  test('unknown and malformed events are reported to onUnknownEvent and counted', () => {
+    const seen: string[] = [];
+    const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', { onUnknownEvent: (e) => seen.push(e) });
+    h.handle(ev({ event: 'workflow_teleported', data: {} }));
+    h.handle({ id: undefined, event: undefined, data: '[1,2]' });
+    expect(seen).toEqual(['workflow_teleported', '(malformed)']);
+    expect(h.unknownEvents).toBe(2);
+  });
+
   test('without onText nothing counts as delivered', () => {
     const h = new DifyStreamHandler('dify_chat', null, 'https://d/v1', {});
     h.handle(ev({ event: 'message', answer: 'x' }));

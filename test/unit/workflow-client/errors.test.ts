@@ -9,9 +9,11 @@ import {
   AuthenticationError,
   CallerAbort,
   CancelledError,
+  ConversationCompletedError,
   ConversationNotFoundError,
   FileRefusedError,
   HttpStatusFailure,
+  QuotaExhaustedError,
   RateLimitError,
   RemoteStreamFailure,
   StreamError,
@@ -31,7 +33,12 @@ describe('toWorkflowError', () => {
     [401, 'unauthorized', AuthenticationError, false],
     [403, undefined, AuthenticationError, false],
     [429, 'too_many_requests', RateLimitError, true],
-    [429, 'rate_limit_error', RateLimitError, true],
+    [429, 'rate_limit_error', QuotaExhaustedError, false],
+    [429, undefined, RateLimitError, true],
+    [403, 'workflow_version_execution_not_allowed', AppConfigurationError, false],
+    [400, 'agent_not_published', AppConfigurationError, false],
+    [400, 'conversation_completed', ConversationCompletedError, false],
+    [400, 'bad_request', ValidationError, false],
     [400, 'invalid_param', ValidationError, false],
     [400, 'app_unavailable', AppConfigurationError, false],
     [400, 'provider_not_initialize', AppConfigurationError, false],
@@ -71,8 +78,27 @@ describe('toWorkflowError', () => {
     expect(toWorkflowError(new CallerAbort(new Error('bye')))).toBeInstanceOf(CancelledError);
     expect(toWorkflowError(new StreamInterrupted('x'))).toMatchObject({ code: 'workflow_stream_failed', retryable: true });
     expect(toWorkflowError(new RemoteStreamFailure(500, 'internal_server_error', 'x'))).toMatchObject({ retryable: true });
-    expect(toWorkflowError(new RemoteStreamFailure(400, 'invalid_param', 'x'))).toBeInstanceOf(StreamError);
-    expect(toWorkflowError(new RemoteStreamFailure(400, 'invalid_param', 'x')).retryable).toBe(false);
+    expect(toWorkflowError(new RemoteStreamFailure(undefined, 'workflow_failed', 'node failed'))).toBeInstanceOf(StreamError);
+    expect(toWorkflowError(new RemoteStreamFailure(undefined, 'workflow_failed', 'node failed')).retryable).toBe(false);
+  });
+
+  test.each([
+    [400, 'invalid_param'],
+    [400, 'provider_quota_exceeded'],
+    [400, 'provider_not_initialize'],
+    [400, 'not_chat_app'],
+    [400, 'conversation_completed'],
+    [400, 'completion_request_error'],
+    [404, 'not_found'],
+    [429, 'too_many_requests'],
+    [429, 'rate_limit_error'],
+    [500, 'internal_server_error'],
+  ] as const)('a stream error event %i %s is classified exactly like the same answer over HTTP', (status, code) => {
+    const overHttp = http(status, code, 'Conversation Not Exists.');
+    const inStream = toWorkflowError(new RemoteStreamFailure(status, code, 'Conversation Not Exists.'));
+    expect(inStream.constructor).toBe(overHttp.constructor);
+    expect(inStream.code).toBe(overHttp.code);
+    expect(inStream.retryable).toBe(overHttp.retryable);
   });
 
   test('network errors are retryable UpstreamErrors; typed errors pass through', () => {
