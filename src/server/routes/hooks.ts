@@ -13,6 +13,8 @@ export interface HookRouteDeps {
   bots: BotCache;
   inbox: Inbox;
   maxBodyBytes: number;
+  /** Deadline for the whole body to arrive, ms. */
+  bodyTimeoutMs: number;
   metrics?: Metrics;
 }
 
@@ -31,7 +33,7 @@ function respond(ctx: Context, answer: Ack | Extract<IngressResult, { kind: 'ans
  * accept (inbox: dedupe + persist + enqueue) → ack. No call to the workflow or the platform API happens here.
  */
 export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
-  const { adapters, bots, inbox, maxBodyBytes, metrics } = deps;
+  const { adapters, bots, inbox, maxBodyBytes, bodyTimeoutMs, metrics } = deps;
 
   const handle = async (ctx: Context) => {
     const started = performance.now();
@@ -43,7 +45,7 @@ export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
     const bot = await bots.get(botId);
     if (!bot || bot.platform !== platform || !bot.enabled) throw new NotFoundError('unknown_bot', 'no such bot');
 
-    const rawBody = await readRawBody(ctx.req, maxBodyBytes);
+    const rawBody = await readRawBody(ctx.req, maxBodyBytes, bodyTimeoutMs);
     let outcome = 'error';
     try {
       const result = await adapter.ingest(
