@@ -61,9 +61,10 @@ async function stop({ runtime, web, worker, lock }: Service, reason: string, exi
 
 /**
  * SIGTERM and SIGINT stop the service gracefully; a repeated signal (a terminal's Ctrl-C reaches npm and the
- * server both) does not cut the grace short. Under npm (`npm start`, `npx switchboard`), the service also stops when
- * npm goes away: npm runs scripts through a shell that does not pass signals on, and a server left behind by its
- * launcher keeps serving unseen.
+ * server both) does not cut the grace short. Started by npm, the service also stops when npm goes away: npm passes
+ * signals to the shell it runs a script in, and the shell (dash) does not pass them on. `npm start` execs the server
+ * in place of that shell, but `npx switchboard start` cannot, and neither helps when npm itself is killed; a server
+ * left behind by its launcher would keep serving unseen.
  */
 export function installShutdown(service: Service): void {
   const shutdown = createShutdown(service);

@@ -194,4 +194,3 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
     },
   };
 }
-
