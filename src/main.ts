@@ -19,6 +19,7 @@ import { createWorkflowGateway } from './pipeline/workflow-gateway-default.js';
 import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
+import { closeHttpServer } from './lifecycle/close-http-server.js';
 import { createApp } from './server/app.js';
 import { createDatabase, type Database } from './store/client.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
@@ -130,7 +131,11 @@ export async function applyConfigFile(runtime: Runtime, path: string, env: NodeJ
 export interface WebHandle {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets requests in flight finish for `graceMs` (default SHUTDOWN_REQUEST_GRACE_MS), then cuts
+   * the connections still open.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Ingress, health, metrics and the console on one HTTP listener. */
@@ -143,6 +148,7 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
       bots: runtime.bots,
       inbox: runtime.inbox,
       maxBodyBytes: config.http.hookMaxBodyBytes,
+      bodyTimeoutMs: config.http.bodyTimeoutMs,
       metrics: runtime.metrics,
     },
     readiness: {
@@ -152,10 +158,19 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     metricsRegistry: config.metricsEnabled ? runtime.metrics.registry : undefined,
     consoleRoot: join(packageRoot, 'admin-ui', 'dist'),
   });
-  const server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 30_000;
+  const server = createServer(
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      // Node enforces the two deadlines above only at this interval (30 s by default, which let a stalled client
+      // keep its connection up to 30 s longer than configured).
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
+    app.callback(),
+  );
+  // Beyond this, new connections are closed at once; keep it below the open-file limit (ulimit -n).
+  server.maxConnections = config.http.maxConnections;
   const port = opts.port ?? config.http.port;
   const host = opts.host ?? config.http.host;
   await new Promise<void>((resolve, reject) => {
@@ -179,11 +194,7 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: (graceMs = config.shutdownRequestGraceMs) => closeHttpServer(server, graceMs, logger),
   };
 }
 
@@ -209,8 +220,10 @@ export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
   sweep.start();
   logger.info({ driver: queue.driver, concurrency: config.queue.concurrency }, 'worker started');
   return {
+    /** Stops the sweep and the queue: no new jobs; running ones get SHUTDOWN_TIMEOUT_MS, then are aborted. */
     async close() {
       sweep.stop();
+      await queue.close(config.shutdownTimeoutMs);
     },
   };
 }

@@ -53,7 +53,7 @@ export function prepareDatabase(config: Config, run: CliRun, access: DatabaseAcc
 
 function assertWritableDirectory(dir: string, what: string, create: boolean): void {
   try {
-    if (create) mkdirSync(dir, { recursive: true });
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';

@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import { CommanderError } from 'commander';
 import { AppError } from '../errors.js';
+import { maskUrlCredentials } from '../observability/redact-url.js';
 
 /** A parse error of commander, with the command it belongs to (for the "see --help" hint). */
 export class UsageError extends Error {
@@ -37,7 +38,8 @@ export function renderError(err: unknown, opts: { verbose: boolean }): RenderedE
   const sentence = explain(err);
   const hint = sentence.known || opts.verbose ? '' : ' (run again with --verbose for details)';
   const stack = opts.verbose ? `${inspect(err, { depth: 6 })}\n` : '';
-  return { text: `switchboard: ${sentence.text}${hint}\n${stack}`, exitCode: 1 };
+  // Drivers quote the URL they were given: never print its password, even with --verbose.
+  return { text: maskUrlCredentials(`switchboard: ${sentence.text}${hint}\n${stack}`), exitCode: 1 };
 }
 
 function explain(err: unknown): { text: string; known: boolean } {

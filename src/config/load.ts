@@ -8,7 +8,18 @@ const SECRET_VARIABLES = new Set(['SWITCHBOARD_SECRET_KEY', 'METRICS_TOKEN']);
 
 export interface Config {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; publicBaseUrl?: string; hookMaxBodyBytes: number };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl?: string;
+    hookMaxBodyBytes: number;
+    /** Deadlines against slow and stuck clients, ms; headers and body each within the whole request's. */
+    headersTimeoutMs: number;
+    bodyTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   logLevel: string;
   dataDir: string;
   database: { url: string; provider: 'sqlite' | 'postgresql' };
@@ -19,6 +30,9 @@ export interface Config {
   declarativeConfigPath?: string;
   queue: { name: string; concurrency: number; attempts: number; backoffMs: number; maxBackoffMs: number };
   sweep: { intervalMs: number; graceMs: number };
+  /** After SIGTERM: how long in-flight requests may finish before the remaining connections are closed. */
+  shutdownRequestGraceMs: number;
+  /** After SIGTERM: how long running jobs may finish before they are aborted (they resume after a restart). */
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
   platforms: { wecomApiBase: string; slackApiUrl: string };
@@ -52,9 +66,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
     );
   }
+  for (const name of ['HTTP_HEADERS_TIMEOUT_MS', 'HTTP_BODY_TIMEOUT_MS'] as const) {
+    if (e[name] > e.HTTP_REQUEST_TIMEOUT_MS) {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}) (got ${e[name]})`);
+    }
+  }
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL, hookMaxBodyBytes: e.HOOK_MAX_BODY_BYTES },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      hookMaxBodyBytes: e.HOOK_MAX_BODY_BYTES,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     logLevel: e.LOG_LEVEL,
     dataDir,
     database: { url: databaseUrl, provider },
@@ -70,6 +99,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBackoffMs: e.JOB_MAX_BACKOFF_MS,
     },
     sweep: { intervalMs: e.SWEEP_INTERVAL_MS, graceMs: e.SWEEP_GRACE_MS },
+    shutdownRequestGraceMs: e.SHUTDOWN_REQUEST_GRACE_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
     platforms: { wecomApiBase: e.WECOM_API_BASE, slackApiUrl: e.SLACK_API_URL },

@@ -174,6 +174,7 @@ export function createProcessor(deps: ProcessorDeps) {
           context: template,
         },
         {
+          signal: ctx.signal,
           onText: (delta) => {
             textSoFar += delta;
             stream?.push(textSoFar);
@@ -240,7 +241,8 @@ export function createProcessor(deps: ProcessorDeps) {
       } catch (err) {
         if (stream) {
           const hint = retryHintOf(err);
-          const final = !hint.retryable || ctx.isLastAttempt;
+          // An abort by shutdown is not the end: the message runs again after the restart.
+          const final = !ctx.signal?.aborted && (!hint.retryable || ctx.isLastAttempt);
           // The partial answer must not stay on screen as if it were complete.
           await stream
             .fail({ text: final ? (userMessageOf(err) ?? behaviour.fallbackText) : '_Interrupted, trying again…_' })
@@ -313,6 +315,11 @@ export function createProcessor(deps: ProcessorDeps) {
       metrics?.processed.inc({ outcome: outcome ?? 'replied' });
       metrics?.processingDuration.observe({ outcome: 'ok' }, Date.now() - started);
     } catch (err) {
+      if (ctx.signal?.aborted) {
+        // Shutdown aborted this attempt: not a failure of the message. Back to queued; it runs after the restart.
+        await stores.messages.setStatusForWorker(msg.id, 'queued', { errorCode: null, lastError: null });
+        throw err;
+      }
       const hint = retryHintOf(err);
       const permanent = err instanceof PermanentJobError || !hint.retryable;
       metrics?.processingDuration.observe({ outcome: 'error' }, Date.now() - started);

@@ -10,17 +10,19 @@
  * Outcomes: success → the job is removed (a later enqueue runs it again); `DeferJob` → `moveToDelayed` +
  * `DelayedError` (no attempt used); permanent or last attempt → `onDead`, then `UnrecoverableError` so BullMQ
  * keeps the job in the failed set (the dead letters) without retrying; other errors → BullMQ retries after our
- * backoff strategy (exponential with jitter, or the error's `retryAfterMs`, capped at `maxBackoffMs`).
- * A worker killed mid-job loses its lock; another worker's stalled check moves the job back to wait.
+ * backoff strategy (exponential with jitter, or the error's `retryAfterMs`, capped at `maxBackoffMs`); a job
+ * aborted by `close` (still running after its timeout) → `moveToDelayed(now)` (no attempt used, runs again at once
+ * on another worker). A worker killed mid-job loses its lock; another worker's stalled check moves the job back to wait.
  */
 import { DelayedError, Queue as BullQueue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { UnavailableError } from '../errors.js';
+import { settledWithin } from '../settled-within.js';
 import type { Logger } from '../observability/logger.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
 import { classifyFailure, jobRetryDelayMs, toError } from './outcome.js';
 import { resolveQueueOptions, type ResolvedQueueOptions } from './options.js';
-import type { DeadLetterHandler, JobHandler, ProcessJob, Queue, QueueOptions } from './types.js';
+import { ABORTED_JOBS_SETTLE_MS, type DeadLetterHandler, type JobHandler, type ProcessJob, type Queue, type QueueOptions } from './types.js';
 
 /** What a job holds in Redis: the message id, and a mark while it waits because it deferred itself. */
 interface StoredJobData extends ProcessJob {
@@ -157,7 +159,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
   }
 
   function processor(handler: JobHandler, onDead: DeadLetterHandler) {
-    return async (job: Job<StoredJobData>, token?: string): Promise<void> => {
+    return async (job: Job<StoredJobData>, token?: string, signal?: AbortSignal): Promise<void> => {
       const messageId = job.data?.messageId;
       if (typeof messageId !== 'string') throw new UnrecoverableError(`job ${job.id} has no messageId`);
       const data: ProcessJob = { messageId };
@@ -165,8 +167,14 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
       const attempt = job.attemptsMade + 1;
       const isLastAttempt = attempt >= attempts;
       try {
-        await handler(data, { attempt, isLastAttempt });
+        await handler(data, { attempt, isLastAttempt, signal });
       } catch (err) {
+        if (signal?.aborted) {
+          // Aborted by close (cancelAllJobs): back to the queue at once, no attempt used, for the next worker.
+          log.info({ messageId, attempt }, 'job aborted by shutdown; back in the queue');
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
         const outcome = classifyFailure(err);
         if (outcome.kind === 'defer') {
           log.debug({ messageId, delayMs: outcome.delayMs }, 'job deferred');
@@ -208,11 +216,14 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
           return true;
         },
       );
-      if (!(await within(closed, timeoutMs))) {
-        // Jobs still running lose their locks and are recovered by another worker's stalled check.
-        log.warn({ timeoutMs }, 'worker did not finish its jobs in time; disconnecting');
+      if (!(await settledWithin(closed, timeoutMs))) {
+        log.warn({ timeoutMs }, 'jobs still running after the shutdown timeout; aborting them');
         w.cancelAllJobs('queue closing');
-        await within(w.disconnect().catch(() => undefined), 1000);
+        if (!(await settledWithin(closed, ABORTED_JOBS_SETTLE_MS))) {
+          // Jobs still running lose their locks and are recovered by another worker's stalled check.
+          log.warn('aborted jobs did not stop in time; disconnecting');
+          await settledWithin(w.disconnect().catch(() => undefined), 1000);
+        }
       }
     }
     // Jobs still running may enqueue follow-ups until here; they go to Redis for another worker.
@@ -326,24 +337,6 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
       });
     },
   };
-}
-
-/** Resolves true when `p` settles within `ms`, false otherwise (p keeps running). */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), Math.max(0, ms));
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** quit when connected (flushes pending replies), disconnect otherwise (never wait for a server that is not there). */

@@ -5,10 +5,11 @@
  * `maxPending` caps how many may wait at once.
  */
 import { UnavailableError } from '../errors.js';
+import { settledWithin } from '../settled-within.js';
 import type { Logger } from '../observability/logger.js';
 import { classifyFailure, clampDelay, jobRetryDelayMs, toError } from './outcome.js';
 import { resolveQueueOptions, type ResolvedQueueOptions } from './options.js';
-import type { DeadLetterHandler, JobHandler, ProcessJob, Queue, QueueOptions } from './types.js';
+import { ABORTED_JOBS_SETTLE_MS, type DeadLetterHandler, type JobHandler, type ProcessJob, type Queue, type QueueOptions } from './types.js';
 
 export interface InlineQueueOptions extends QueueOptions {
   /**
@@ -41,6 +42,8 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
   let ready: Entry[] = [];
   let readyHead = 0;
   const running = new Set<Promise<void>>();
+  /** One per running job: aborted when close gives up waiting for it. */
+  const runningAborts = new Set<AbortController>();
 
   let handler: JobHandler | undefined;
   let onDead: DeadLetterHandler | undefined;
@@ -91,11 +94,18 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
     entry.wokenWhileRunning = false;
     const job: ProcessJob = { messageId: entry.messageId };
     const attempt = entry.attemptsMade + 1;
+    const abort = new AbortController();
+    runningAborts.add(abort);
     try {
-      await handler!(job, { attempt, isLastAttempt: attempt >= o.attempts });
+      await handler!(job, { attempt, isLastAttempt: attempt >= o.attempts, signal: abort.signal });
       pending.delete(entry.messageId);
       return;
     } catch (err) {
+      if (abort.signal.aborted) {
+        // Not a failure: the database still has the message and the next start runs it.
+        log.info({ messageId: entry.messageId, attempt }, 'job aborted by shutdown; it runs again after the restart');
+        return;
+      }
       const outcome = classifyFailure(err);
       if (outcome.kind === 'defer') {
         log.debug({ messageId: entry.messageId, delayMs: outcome.delayMs }, 'job deferred');
@@ -116,6 +126,8 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
         log.error({ messageId: entry.messageId, err: toError(deadErr) }, 'dead-letter handler failed');
       }
       pending.delete(entry.messageId);
+    } finally {
+      runningAborts.delete(abort);
     }
   }
 
@@ -125,16 +137,12 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
     for (const entry of pending.values()) if (entry.timer) clearTimeout(entry.timer);
     ready = [];
     readyHead = 0;
-    if (running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        Promise.allSettled([...running]).then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs));
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) log.warn({ running: running.size, timeoutMs }, 'queue closed with jobs still running');
+    if (running.size > 0 && !(await settledWithin(Promise.allSettled(running), timeoutMs))) {
+      log.warn({ running: running.size, timeoutMs }, 'jobs still running after the shutdown timeout; aborting them');
+      for (const abort of runningAborts) abort.abort(new Error('queue closing'));
+      if (!(await settledWithin(Promise.allSettled(running), ABORTED_JOBS_SETTLE_MS))) {
+        log.warn({ running: running.size }, 'queue closed with aborted jobs still running');
+      }
     }
     pending.clear();
   }

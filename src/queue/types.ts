@@ -24,7 +24,15 @@ export interface JobContext {
   attempt: number;
   /** True when no retry follows if this attempt fails. */
   isLastAttempt: boolean;
+  /**
+   * Aborted when the queue closes while this job still runs after the close timeout (shutdown). The handler should
+   * stop and throw; an aborted job uses no attempt and is never dead: it runs again after the restart.
+   */
+  signal?: AbortSignal;
 }
+
+/** How long `close` waits for aborted jobs to stop (and record that they will run again) before it gives up on them. */
+export const ABORTED_JOBS_SETTLE_MS = 5000;
 
 export type JobHandler = (job: ProcessJob, ctx: JobContext) => Promise<void>;
 
@@ -56,6 +64,9 @@ export interface Queue {
   startWorker(handler: JobHandler, onDead: DeadLetterHandler): Promise<void>;
   /** Reachability for /readyz. */
   ping(): Promise<boolean>;
-  /** Stop taking jobs, wait for running ones (up to timeoutMs), close connections. */
+  /**
+   * Stop taking jobs, wait for running ones (up to timeoutMs), then abort those still running through their
+   * `signal` and give them {@link ABORTED_JOBS_SETTLE_MS} to stop; close connections.
+   */
   close(timeoutMs?: number): Promise<void>;
 }

@@ -8,6 +8,7 @@ const GENERIC: Record<number, string> = {
   403: 'forbidden',
   404: 'not found',
   405: 'method not allowed',
+  408: 'request timeout',
   413: 'payload too large',
   415: 'unsupported media type',
   429: 'too many requests',
@@ -42,7 +43,8 @@ export function errorHandler(logger: Logger) {
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: { code, message } };
-      if (status === 413) ctx.set('Connection', 'close');
+      // The rest of the body is not read: the connection cannot carry another request.
+      if (status === 413 || status === 408) ctx.set('Connection', 'close');
     }
   };
 }

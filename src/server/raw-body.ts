@@ -7,6 +7,13 @@ export class PayloadTooLargeError extends BadRequestError {
   }
 }
 
+/** The body did not arrive in time (stalled or dripping client): 408, and the connection is closed after the answer. */
+export class BodyTimeoutError extends BadRequestError {
+  constructor(timeoutMs: number) {
+    super('body_timeout', `the request body did not arrive within ${timeoutMs} ms`, { status: 408 });
+  }
+}
+
 /** Rejects by Content-Length before reading anything. */
 export function assertDeclaredLength(req: IncomingMessage, limit: number): void {
   const declared = req.headers['content-length'];
@@ -15,17 +22,20 @@ export function assertDeclaredLength(req: IncomingMessage, limit: number): void 
 
 /**
  * Reads the raw body, counting bytes as they arrive: a chunked body that grows past the limit is cut at once
- * (413), never buffered whole.
+ * (413), never buffered whole; a body not complete within `timeoutMs` of the call is cut too (408), however slowly
+ * it keeps dripping.
  */
-export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readRawBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer> {
   assertDeclaredLength(req, limit);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const timer = setTimeout(() => finish(new BodyTimeoutError(timeoutMs)), timeoutMs);
     const finish = (err: Error | null, body?: Buffer) => {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       req.removeListener('data', onData);
       req.removeListener('end', onEnd);
       req.removeListener('error', onError);

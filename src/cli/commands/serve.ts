@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../../config/load.js';
 import { AppError } from '../../errors.js';
-import type { Runtime } from '../../main.js';
+import { staleBuildWarning } from '../../lifecycle/build-freshness.js';
+import { lockDataDir } from '../../lifecycle/data-dir-lock.js';
+import { installShutdown } from '../../lifecycle/shutdown.js';
 import { explainDatabaseError, prepareDatabase } from '../database.js';
 import { assertReadableFile } from '../files.js';
 import type { CliRun } from '../run.js';
@@ -37,30 +39,17 @@ async function serve(role: Role, config: Config): Promise<void> {
   if (role !== 'start' && !config.redisUrl) {
     throw new AppError('config_invalid', `"switchboard ${role}" runs one half of a split deployment and needs REDIS_URL (the in-process queue cannot be shared between processes). Use "switchboard start" for a single process.`, { status: 400 });
   }
+  const stale = staleBuildWarning();
+  if (stale) console.error(stale);
+  // Before anything touches the database: a second embedded instance must not even migrate it.
+  const lock = role === 'start' ? lockDataDir(config) : undefined;
   const runtime = await buildRuntime(config);
   const { logger } = runtime;
   if (config.declarativeConfigPath) {
     const report = await applyConfigFile(runtime, config.declarativeConfigPath);
     logger.info({ changed: report.changed.length, unchanged: report.unchanged, bots: report.bots }, 'declarative config applied');
   }
-  const closers: (() => Promise<void>)[] = [];
-  if (role === 'start' || role === 'worker') closers.push((await startWorker(runtime)).close);
-  if (role === 'start' || role === 'web') closers.push((await startWeb(runtime)).close);
-  installShutdown(runtime, closers);
-}
-
-function installShutdown(runtime: Runtime, closers: (() => Promise<void>)[]) {
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    runtime.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), runtime.config.shutdownTimeoutMs + 5000);
-    force.unref();
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    await runtime.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const worker = role === 'web' ? undefined : await startWorker(runtime);
+  const web = role === 'worker' ? undefined : await startWeb(runtime);
+  installShutdown({ runtime, web, worker, lock });
 }

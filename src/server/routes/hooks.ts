@@ -15,6 +15,8 @@ export interface HookRouteDeps {
   bots: BotCache;
   inbox: Inbox;
   maxBodyBytes: number;
+  /** Deadline for the whole body to arrive, ms. */
+  bodyTimeoutMs: number;
   metrics?: Metrics;
   logger: Logger;
 }
@@ -34,7 +36,7 @@ function respond(ctx: Context, answer: Ack | Extract<IngressResult, { kind: 'ans
  * accept (inbox: dedupe + persist + enqueue) → ack. No call to the workflow or the platform API happens here.
  */
 export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
-  const { adapters, bots, inbox, maxBodyBytes, metrics, logger } = deps;
+  const { adapters, bots, inbox, maxBodyBytes, bodyTimeoutMs, metrics, logger } = deps;
   const rejections = createLogLimiter();
 
   /**
@@ -70,7 +72,7 @@ export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
     const bot = await bots.get(botId);
     if (!bot || bot.platform !== platform || !bot.enabled) throw new NotFoundError('unknown_bot', 'no such bot');
 
-    const rawBody = await readRawBody(ctx.req, maxBodyBytes);
+    const rawBody = await readRawBody(ctx.req, maxBodyBytes, bodyTimeoutMs);
     let outcome = 'error';
     try {
       const result = await adapter.ingest(

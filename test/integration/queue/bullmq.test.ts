@@ -208,6 +208,38 @@ describeWithRedis('BullMQ queue', () => {
       expect(runs).toEqual([{ id: 'stalled-1', attempt: 1 }]);
       expect(Date.now() - t0).toBeLessThan(10_000);
     });
+
+    it('puts a job aborted by close back in the queue, unused: the next worker runs it as attempt 1 at once', async () => {
+      const names = unique();
+      const first = track(makeQueue({}, {}, names));
+      let started = false;
+      await first.startWorker(
+        (_job, ctx) =>
+          new Promise<void>((_resolve, reject) => {
+            started = true;
+            ctx.signal?.addEventListener('abort', () => reject(new Error('stopped by the abort')));
+          }),
+        async () => undefined,
+      );
+      await first.enqueue({ messageId: 'aborted-1' });
+      await waitFor(() => started, 10_000, 'job start');
+      await first.close(200);
+
+      const next = track(makeQueue({}, {}, names));
+      const runs: { id: string; attempt: number }[] = [];
+      const t0 = Date.now();
+      await next.startWorker(
+        async (job, ctx) => {
+          runs.push({ id: job.messageId, attempt: ctx.attempt });
+        },
+        async () => undefined,
+      );
+      await waitFor(() => runs.length === 1, 10_000, 'aborted job to run again');
+      expect(runs).toEqual([{ id: 'aborted-1', attempt: 1 }]);
+      // Not left to the stalled-job check (30 s) nor to a retry backoff.
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(await next.listDeadLetters(10)).toEqual([]);
+    });
   });
 });
 

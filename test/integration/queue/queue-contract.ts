@@ -329,5 +329,31 @@ export function runQueueContract(name: string, makeQueue: MakeQueue, hooks: Cont
       await expect(q.enqueue({ messageId: uid('after-close') })).rejects.toThrow();
       expect(await q.ping()).toBe(false);
     });
+
+    it('close aborts a job still running after the timeout through ctx.signal; the abort uses no attempt and is not dead', async () => {
+      const q = await make();
+      let aborted = false;
+      const r = recorder(
+        (_job, ctx) =>
+          new Promise<void>((_resolve, reject) => {
+            // A handler that only stops when told: without a signal it would hold close past its timeout.
+            ctx.signal?.addEventListener('abort', () => {
+              aborted = true;
+              reject(new Error('stopped by the abort'));
+            });
+          }),
+      );
+      const id = uid('abort');
+      await q.startWorker(r.handler, r.onDead);
+      await q.enqueue({ messageId: id });
+      await waitFor(() => r.count(id) === 1, 5000, 'job start');
+      const t0 = Date.now();
+      await q.close(200);
+      expect(aborted).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      await sleep(100);
+      expect(r.count(id)).toBe(1);
+      expect(r.dead).toHaveLength(0);
+    });
   });
 }

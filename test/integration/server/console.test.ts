@@ -35,7 +35,7 @@ describe('console static files with a built console', () => {
     const { runtime } = t;
     const app = createApp({
       logger: runtime.logger,
-      hooks: { adapters: runtime.adapters, bots: runtime.bots, inbox: runtime.inbox, maxBodyBytes: 16 * 1024 },
+      hooks: { adapters: runtime.adapters, bots: runtime.bots, inbox: runtime.inbox, maxBodyBytes: 16 * 1024, bodyTimeoutMs: 10_000 },
       readiness: { database: () => runtime.database.ping() },
       consoleRoot: root,
     });

@@ -60,20 +60,25 @@ export interface ServerSuite {
   close(): Promise<void>;
 }
 
+/** The values of the `${...}` references in {@link yaml}, against these fakes. */
+export function yamlSecrets(dify: FakeDify): Record<string, string> {
+  return {
+    DIFY_URL: dify.url,
+    DIFY_KEY: dify.apiKey,
+    SLACK_BOT_TOKEN: 'xoxb-fake-bot-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    WECOM_SECRET: 'server-wecom-secret',
+    WECOM_TOKEN: 'ServerTok3n',
+    WECOM_AES_KEY: 'srvKeyABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk',
+  };
+}
+
 export async function startServerSuite(env: Record<string, string> = {}): Promise<ServerSuite> {
   const dify = await FakeDify.start({ mode: 'chat' });
   const slack = await FakeSlack.start();
   const e2e = await startE2E({
     yaml,
-    secrets: {
-      DIFY_URL: dify.url,
-      DIFY_KEY: dify.apiKey,
-      SLACK_BOT_TOKEN: 'xoxb-fake-bot-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      WECOM_SECRET: 'server-wecom-secret',
-      WECOM_TOKEN: 'ServerTok3n',
-      WECOM_AES_KEY: 'srvKeyABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk',
-    },
+    secrets: yamlSecrets(dify),
     env: { SLACK_API_URL: slack.apiUrl, HOOK_MAX_BODY_BYTES: String(LIMIT), ...env },
   });
   return {

@@ -29,4 +29,15 @@ describe('loadConfig', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '' }).http.port).toBe(3000);
   });
+
+  it('bounds slow clients by default: headers 10 s, body 10 s, whole request 30 s, a connection cap', () => {
+    expect(loadConfig({}).http).toMatchObject({ headersTimeoutMs: 10_000, bodyTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1000 });
+  });
+
+  it('refuses a header or body deadline longer than the whole request may take', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS \(5000\)/);
+    expect(() => loadConfig({ HTTP_BODY_TIMEOUT_MS: '31000' })).toThrow(/HTTP_BODY_TIMEOUT_MS/);
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_BODY_TIMEOUT_MS: '5000' }).http.requestTimeoutMs).toBe(5000);
+  });
 });
