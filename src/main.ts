@@ -26,6 +26,7 @@ import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
 import { createRedisKeyValueStore } from './store/redis-kv.js';
 import { createSealedKeyValueStore } from './store/sealed-kv.js';
+import { countBacklog } from './store/repositories/backlog.js';
 import { createRepositories, type Repositories } from './store/repositories/index.js';
 import { loadSecretBox } from './crypto/secret-box.js';
 import { keyFileExposure } from './crypto/secret-key-ring.js';
@@ -91,6 +92,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       logger,
     );
     const bots = createBotCache(repos.bots);
+    metrics.setBacklogSource(() => countBacklog(database.db));
     const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
     const workflows = overrides.workflows ?? createWorkflowGateway({ logger, metrics });
     const processor = createProcessor({ stores: repos, queue, adapters, workflows, logger, metrics });
@@ -156,6 +158,7 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
       queue: () => runtime.queue.ping(),
     },
     metricsRegistry: config.metricsEnabled ? runtime.metrics.registry : undefined,
+    metricsToken: config.metricsToken,
     consoleRoot: join(packageRoot, 'admin-ui', 'dist'),
   });
   const server = createServer(

@@ -35,6 +35,8 @@ export interface Config {
   /** After SIGTERM: how long running jobs may finish before they are aborted (they resume after a restart). */
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   platforms: { wecomApiBase: string; slackApiUrl: string };
 }
 
@@ -102,6 +104,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownRequestGraceMs: e.SHUTDOWN_REQUEST_GRACE_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN,
     platforms: { wecomApiBase: e.WECOM_API_BASE, slackApiUrl: e.SLACK_API_URL },
   };
 }

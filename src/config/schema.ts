@@ -40,6 +40,7 @@ export const envSchema = z.object({
   SHUTDOWN_REQUEST_GRACE_MS: int(0, 600_000).default(5_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   METRICS_ENABLED: bool.default(true),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   WECOM_API_BASE: url(['http://', 'https://']).default('https://qyapi.weixin.qq.com'),
   SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
 });

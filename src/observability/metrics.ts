@@ -1,11 +1,21 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Messages waiting or stuck, as the backlog gauge reports them. */
+export interface Backlog {
+  queued: number;
+  running: number;
+  awaitingApproval: number;
+  /** Messages that ended failed (dead letters) in the last hour. */
+  failedLastHour: number;
+}
+
 /** The metrics of one process. Made per process (not global) so tests and benchmarks get a clean registry. */
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const ms = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000];
-  const runBuckets = [50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000];
+  const ackBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+  const runBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+  let backlogSource: (() => Promise<Backlog>) | undefined;
   return {
     registry,
     ingressRequests: new Counter({
@@ -15,10 +25,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       registers: [registry],
     }),
     ingressDuration: new Histogram({
-      name: 'switchboard_ingress_duration_ms',
-      help: 'Time from request to ack, ms',
+      name: 'switchboard_ingress_duration_seconds',
+      help: 'Time from request to ack, seconds',
       labelNames: ['platform'] as const,
-      buckets: ms,
+      buckets: ackBuckets,
       registers: [registry],
     }),
     verificationFailures: new Counter({
@@ -56,8 +66,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       registers: [registry],
     }),
     processingDuration: new Histogram({
-      name: 'switchboard_pipeline_duration_ms',
-      help: 'Worker time per message attempt, ms',
+      name: 'switchboard_pipeline_duration_seconds',
+      help: 'Worker time per message attempt, seconds',
       labelNames: ['outcome'] as const,
       buckets: runBuckets,
       registers: [registry],
@@ -80,6 +90,25 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['platform', 'kind', 'outcome'] as const,
       registers: [registry],
     }),
+    backlog: new Gauge({
+      name: 'switchboard_messages_backlog',
+      help: 'Messages by state, read from the database at scrape time: queued, running, awaiting_approval, and failed_last_hour (dead letters of the last hour)',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      async collect() {
+        if (!backlogSource) return;
+        const b = await backlogSource().catch(() => undefined);
+        if (!b) return;
+        this.set({ state: 'queued' }, b.queued);
+        this.set({ state: 'running' }, b.running);
+        this.set({ state: 'awaiting_approval' }, b.awaitingApproval);
+        this.set({ state: 'failed_last_hour' }, b.failedLastHour);
+      },
+    }),
+    /** Where the backlog gauge reads from (the database, once it is open). */
+    setBacklogSource(source: () => Promise<Backlog>) {
+      backlogSource = source;
+    },
     inFlight: new Gauge({
       name: 'switchboard_pipeline_in_flight',
       help: 'Messages being processed by this process',

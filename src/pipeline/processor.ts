@@ -313,7 +313,7 @@ export function createProcessor(deps: ProcessorDeps) {
       }
       finished = true;
       metrics?.processed.inc({ outcome: outcome ?? 'replied' });
-      metrics?.processingDuration.observe({ outcome: 'ok' }, Date.now() - started);
+      metrics?.processingDuration.observe({ outcome: 'ok' }, (Date.now() - started) / 1000);
     } catch (err) {
       if (ctx.signal?.aborted) {
         // Shutdown aborted this attempt: not a failure of the message. Back to queued; it runs after the restart.
@@ -322,7 +322,7 @@ export function createProcessor(deps: ProcessorDeps) {
       }
       const hint = retryHintOf(err);
       const permanent = err instanceof PermanentJobError || !hint.retryable;
-      metrics?.processingDuration.observe({ outcome: 'error' }, Date.now() - started);
+      metrics?.processingDuration.observe({ outcome: 'error' }, (Date.now() - started) / 1000);
       if (permanent || ctx.isLastAttempt) {
         await failForGood(msg.id, err);
         finished = true;

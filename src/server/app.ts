@@ -13,6 +13,8 @@ export interface AppDeps {
   hooks: Omit<HookRouteDeps, 'logger'>;
   readiness: Record<string, ReadinessCheck>;
   metricsRegistry?: Registry;
+  /** Bearer token /metrics requires, when set. */
+  metricsToken?: string;
   consoleRoot?: string;
 }
 
@@ -21,7 +23,7 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered by errorHandler; Koa's default handler would print stacks to stderr.
   app.silent = true;
   const router = new Router();
-  mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry });
+  mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry, metricsToken: deps.metricsToken });
   mountHookRoutes(router, { logger: deps.logger, ...deps.hooks });
 
   app.use(errorHandler(deps.logger));

@@ -46,3 +46,9 @@ export function newId(): string {
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/** The smallest id {@link newId} can make at `ms`: ids compare as strings, so `id >= idFloorAt(t)` means "made at t or later". */
+export function idFloorAt(ms: number): string {
+  const h = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-0000-0000-000000000000`;
+}

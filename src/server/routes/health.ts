@@ -1,10 +1,12 @@
 import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
+import { constantTimeEqual } from '../../crypto/constant-time.js';
+import { AppError } from '../../errors.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
 /** `/healthz`: the process serves. `/readyz`: its dependencies (database, queue) answer. `/metrics`: Prometheus. */
-export function mountHealthRoutes(router: Router, deps: { checks: Record<string, ReadinessCheck>; metrics?: Registry }) {
+export function mountHealthRoutes(router: Router, deps: { checks: Record<string, ReadinessCheck>; metrics?: Registry; metricsToken?: string }) {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -28,7 +30,12 @@ export function mountHealthRoutes(router: Router, deps: { checks: Record<string,
 
   if (deps.metrics) {
     const registry = deps.metrics;
+    const expected = deps.metricsToken === undefined ? undefined : `Bearer ${deps.metricsToken}`;
     router.get('/metrics', async (ctx) => {
+      if (expected !== undefined && !constantTimeEqual(ctx.get('authorization'), expected)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new AppError('unauthorized', 'metrics need the bearer token (METRICS_TOKEN)', { status: 401, expose: false });
+      }
       ctx.type = registry.contentType;
       ctx.body = await registry.metrics();
     });

@@ -94,7 +94,7 @@ export function mountHookRoutes(router: Router, deps: HookRouteDeps) {
       else respond(ctx, result);
     } finally {
       metrics?.ingressRequests.inc({ platform, outcome });
-      metrics?.ingressDuration.observe({ platform }, performance.now() - started);
+      metrics?.ingressDuration.observe({ platform }, (performance.now() - started) / 1000);
     }
   };
 

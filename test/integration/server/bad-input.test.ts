@@ -242,7 +242,9 @@ describe('server: bad input through the real HTTP server', () => {
       const line = text.split('\n').find((l) => l.startsWith('switchboard_ingress_requests_total{') && l.includes('platform="slack"') && l.includes('outcome="error"'));
       expect(line).toBeDefined();
       expect(Number(line!.split(' ').pop())).toBeGreaterThan(0);
-      expect(text).toMatch(/^switchboard_ingress_duration_ms_bucket\{/m);
+      expect(text).toMatch(/^switchboard_ingress_duration_seconds_bucket\{/m);
+      expect(text).not.toMatch(/_ms(_bucket|_sum|_count)?[{ ]/);
+      expect(text).toMatch(/^switchboard_messages_backlog\{state="queued"\} \d+$/m);
       expect(text).toContain('process_resident_memory_bytes');
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../src/store/ids.js';
+import { idFloorAt, newId } from '../../../src/store/ids.js';
 
 describe('newId', () => {
   it('makes UUIDv7 strings that strictly increase and never repeat, also within one millisecond', () => {
@@ -14,5 +14,16 @@ describe('newId', () => {
     const ms = parseInt(newId().replace(/-/g, '').slice(0, 12), 16);
     expect(ms).toBeGreaterThanOrEqual(before);
     expect(ms).toBeLessThanOrEqual(Date.now() + 1);
+  });
+});
+
+describe('idFloorAt', () => {
+  it('sorts before every id made at or after that time and after every id made before it', () => {
+    const t = Date.now();
+    const floor = idFloorAt(t);
+    expect(newId() >= floor).toBe(true);
+    expect(idFloorAt(t + 1) > floor).toBe(true);
+    expect(idFloorAt(t - 1) < floor).toBe(true);
+    expect(floor).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-0000-0000-000000000000$/);
   });
 });
