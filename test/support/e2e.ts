@@ -4,6 +4,7 @@
  */
 import { parseDeclarativeConfig } from '../../src/config/declarative-parse.js';
 import { applyDeclarativeConfig } from '../../src/config/declarative-apply.js';
+import type { PlatformAdapter } from '../../src/adapters/types.js';
 import { startWeb, startWorker, type WebHandle, type WorkerHandle } from '../../src/main.js';
 import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from './runtime.js';
 
@@ -22,8 +23,15 @@ export async function startE2E(opts: {
   env?: Record<string, string>;
   database?: TestRuntimeOptions['database'];
   redisUrl?: string;
+  /** Real adapters built with test tuning (short timeouts) instead of the runtime's defaults. */
+  adapters?: PlatformAdapter[];
 }): Promise<E2E> {
-  const t = await createTestRuntime({ database: opts.database ?? 'sqlite', redisUrl: opts.redisUrl, env: opts.env });
+  const t = await createTestRuntime({
+    database: opts.database ?? 'sqlite',
+    redisUrl: opts.redisUrl,
+    env: opts.env,
+    ...(opts.adapters ? { adapters: opts.adapters } : {}),
+  });
   const parsed = parseDeclarativeConfig(opts.yaml, opts.secrets, 'e2e.yaml');
   await applyDeclarativeConfig(parsed, { stores: t.runtime.repos, adapters: t.runtime.adapters });
   const worker = await startWorker(t.runtime);
