@@ -128,6 +128,71 @@ describe('reply files that cannot be fetched, Slack end to end: the answer once,
   }
 });
 
+describe('Slack failing after the answer was posted, end to end: no second copy, no fallback', () => {
+  let dify: FakeDify;
+  let slack: FakeSlack;
+  let e2e: E2E;
+  let seq = 100;
+
+  beforeAll(async () => {
+    dify = await FakeDify.start({ mode: 'chat', chunks: 3 });
+    slack = await FakeSlack.start();
+    e2e = await startE2E({
+      yaml: slackYaml,
+      secrets: { DIFY_URL: dify.url, DIFY_KEY: dify.apiKey, SLACK_BOT_TOKEN: 'xoxb-fake-bot-token', SLACK_SIGNING_SECRET: SIGNING_SECRET },
+      env: { SLACK_API_URL: slack.apiUrl },
+    });
+  });
+  afterAll(async () => {
+    await e2e?.close();
+    await slack?.close();
+    await dify?.close();
+  });
+
+  const ask = async (channel: string, query: string) => {
+    seq++;
+    const ts = `1700001${String(seq).padStart(3, '0')}.000100`;
+    const body = slackFixtureJson<{ event: Record<string, unknown>; event_id: string }>('dm');
+    body.event = { ...body.event, channel, ts, event_ts: ts, text: query, client_msg_id: undefined, blocks: undefined };
+    body.event_id = `EvShare${seq}`;
+    const raw = JSON.stringify(body);
+    const res = await e2e.post('/hooks/slack/files-slack-post', raw, { 'content-type': 'application/json', ...signSlackRequest(raw, { signingSecret: SIGNING_SECRET }) });
+    expect(res.status).toBe(200);
+    const db = e2e.t.runtime.database.db;
+    const row = () => db.message.findFirst({ where: { text: query } });
+    await waitFor(async () => ['replied', 'failed'].includes((await row())?.status ?? ''), 20_000, `"${query}" to finish`);
+    await settle(600);
+    const shown = [...slack.messages.values()].filter((m) => m.channel === channel && !m.deleted).map((m) => m.text);
+    return { shown, row: await row() };
+  };
+  const withFile = (query: string, name: string) => {
+    const url = dify.files.serve(`/files/${name}`, Buffer.from('a,b\n1,2\n'), 'text/csv');
+    dify.addScript((req) => (req.key === query ? { messageFiles: [{ url, type: 'document' }] } : undefined));
+  };
+
+  it('sharing the file fails for a while: retried later without posting the answer again', async () => {
+    const query = 'share later';
+    withFile(query, 'later.csv');
+    slack.failNext('files.completeUploadExternal', { error: 'internal_error' }, 2);
+    const { shown, row } = await ask('D0SHARELATER', query);
+    expect(shown.filter((t) => t.includes(`Echo: ${query}`))).toHaveLength(1);
+    expect(slack.shares.filter((s) => s.channel === 'D0SHARELATER')).toHaveLength(1);
+    expect(row).toMatchObject({ status: 'replied', warning: null, errorCode: null });
+    expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(1);
+  }, 30_000);
+
+  it('Slack refuses the file share for good: the answer stays, no fallback, replied with a warning', async () => {
+    const query = 'share refused';
+    withFile(query, 'refused.csv');
+    slack.failNext('files.completeUploadExternal', { error: 'restricted_action' });
+    const { shown, row } = await ask('D0SHAREREFUSED', query);
+    expect(shown.filter((t) => t.includes(`Echo: ${query}`))).toHaveLength(1);
+    expect(shown.some((t) => t.includes(DEFAULT_FALLBACK_TEXT.slice(0, 20)))).toBe(false);
+    expect(row).toMatchObject({ status: 'replied', errorCode: null });
+    expect(row?.warning).toMatch(/reply incomplete \(slack_restricted_action\)/);
+  }, 30_000);
+});
+
 describe('reply files that cannot be fetched, WeCom app end to end: the answer once, the file as a link, no fallback', () => {
   let dify: FakeDify;
   let wecom: FakeWecom;

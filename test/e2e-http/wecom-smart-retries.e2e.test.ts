@@ -25,7 +25,11 @@ describe('WeCom smart bot: a failing workflow never ends the stream with an inte
 
   beforeAll(async () => {
     dify = await FakeDify.start({ mode: 'chat', chunks: 3 });
-    dify.script((req) => (req.key.startsWith('always failing') ? { status: 500 } : undefined));
+    dify.script((req) => {
+      if (req.key.startsWith('always failing')) return { status: 500 };
+      if (req.key.startsWith('fails once') && req.callNumber === 1) return { status: 500 };
+      return undefined;
+    });
     wecom = await startFakeWecom({ corpId: APP.corpId, secret: APP.secret, agentId: APP.agentId });
     e2e = await startE2E({
       // One call per attempt: each failed attempt is followed by a queue retry, so the note has time to show.
@@ -88,6 +92,33 @@ describe('WeCom smart bot: a failing workflow never ends the stream with an inte
     // Refreshes after the end keep answering the final state.
     expect(await refresh(streamId, 999)).toMatchObject({ finish: true, content: DEFAULT_FALLBACK_TEXT });
   }, 40_000);
+
+  it('a retry that succeeds finishes the stream with the answer', async () => {
+    const query = 'fails once: and then?';
+    const built = smartCallbacks.smartBot({
+      msgid: 'smart-retry-0002',
+      chattype: 'single',
+      from: { userid: 'lisi' },
+      response_url: wecom.responseUrl('smart-retry-2'),
+      msgtype: 'text',
+      text: { content: query },
+    });
+    const res = await sendCallback(e2e.web.url, SMART.botId, built);
+    const streamId = (smartCallbacks.decryptJsonReply(res.text) as StreamAnswer).stream.id;
+    const seen: StreamAnswer['stream'][] = [];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const s = await refresh(streamId, 100 + seen.length);
+      seen.push(s);
+      if (s.finish) break;
+      await settle(100);
+    }
+    expect(seen.at(-1)).toMatchObject({ finish: true, content: `Echo: ${query}` });
+    expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(2);
+    expect(wecom.responses).toEqual([]);
+    const row = await e2e.t.runtime.database.db.message.findFirst({ where: { text: query } });
+    expect(row).toMatchObject({ status: 'replied', attempts: 2, errorCode: null });
+  }, 30_000);
 
   it('answers a refresh for a stream it never opened with finish: true, so WeCom stops polling it', async () => {
     const unknown = await refresh('neverOpenedStreamId0000000000000', 0);

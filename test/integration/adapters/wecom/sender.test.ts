@@ -287,6 +287,64 @@ describe('smart bot answers', () => {
     expect(files.hits('/files/tools/report.pdf')).toBe(0);
   });
 
+  it('an interrupted attempt leaves the stream open with a note; the next attempt finishes it', async () => {
+    const adapter = build();
+    const bot = smartBot({ id: 'retrying' });
+    const now = Date.now();
+    const msg = await receive(adapter, bot, now);
+    const refresh = async () => {
+      const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+      if (r.kind !== 'answer') throw new Error('expected answer');
+      return (cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string } }).stream;
+    };
+    const first = await adapter.sender(bot).openStream!(msg.replyTarget);
+    first.push('half an ans');
+    await first.interrupt('_Interrupted, trying again…_');
+    expect(await refresh()).toEqual({ id: msg.replyTarget.streamId, finish: false, content: '_Interrupted, trying again…_' });
+    const second = await adapter.sender(bot).openStream!(msg.replyTarget);
+    second.push('the whole');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await refresh()).toMatchObject({ finish: false, content: 'the whole' });
+    await second.finish({ text: 'the whole answer' });
+    expect(await refresh()).toMatchObject({ finish: true, content: 'the whole answer' });
+    expect(fake.responses).toEqual([]);
+  });
+
+  it('at the polling deadline a stream showing a retrying note closes with the hand-over notice only', async () => {
+    let now = Date.now();
+    const adapter = build({ clock: () => now });
+    const bot = smartBot({ id: 'retrying-late' });
+    const msg = await receive(adapter, bot, now);
+    const refresh = async () => {
+      const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+      if (r.kind !== 'answer') throw new Error('expected answer');
+      return (cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string } }).stream;
+    };
+    await (await adapter.sender(bot).openStream!(msg.replyTarget)).interrupt('_Interrupted, trying again…_');
+    expect((await refresh()).finish).toBe(false);
+    now += 340_000;
+    const closed = await refresh();
+    expect(closed.finish).toBe(true);
+    expect(closed.content).not.toContain('Interrupted');
+    expect(closed.content).toContain('the full answer follows');
+  });
+
+  it('a refresh for a stream it never opened finishes it at once; a late answer then goes to response_url', async () => {
+    const adapter = build();
+    const bot = smartBot({ id: 'forgotten' });
+    const now = Date.now();
+    const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: 'streamNobodyOpened000000' } }, { now }), now), bot);
+    if (r.kind !== 'answer') throw new Error('expected answer');
+    expect((cb.decryptJsonReply(r.body) as { stream: { finish: boolean } }).stream.finish).toBe(true);
+    const sender = adapter.sender(bot);
+    const ref = await sender.send(
+      { mode: 'smart_bot', userId: 'u', streamId: 'streamNobodyOpened000000', responseUrl: fake.responseUrl('late'), receivedAt: now },
+      { text: 'late answer' },
+    );
+    expect(ref.data).toMatchObject({ via: 'response_url' });
+    expect(fake.responses).toEqual([{ msgtype: 'markdown', markdown: { content: 'late answer' } }]);
+  });
+
   it('a stream finished in time is not also sent to response_url', async () => {
     const adapter = build();
     const bot = smartBot({ id: 'fast' });
