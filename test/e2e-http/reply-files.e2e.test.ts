@@ -63,7 +63,7 @@ ${['post', 'stream']
   )
   .join('')}`;
 
-describe('reply files that cannot be fetched, Slack end to end: the answer once, the file as a link, no fallback', () => {
+describe('Slack end to end: the answer once, files that cannot be fetched as links, no fallback after the answer', () => {
   let dify: FakeDify;
   let slack: FakeSlack;
   let e2e: E2E;
@@ -87,107 +87,60 @@ describe('reply files that cannot be fetched, Slack end to end: the answer once,
     await dify?.close();
   });
 
-  /** A signed DM in its own channel, so each case reads only its own posts. */
-  const dm = (botId: string, channel: string, text: string) => {
+  /**
+   * A signed DM in its own channel (each case reads only its own posts), answered by Dify with `fileUrl` as a
+   * message file; resolves once the message is final, with what the channel shows and the message row.
+   */
+  const ask = async (kind: 'post' | 'stream', channel: string, query: string, fileUrl: string) => {
+    dify.addScript((req) => (req.key === query ? { messageFiles: [{ url: fileUrl, type: 'document' }] } : undefined));
     seq++;
     const ts = `1700000${String(seq).padStart(3, '0')}.000100`;
     const body = slackFixtureJson<{ event: Record<string, unknown>; event_id: string }>('dm');
-    body.event = { ...body.event, channel, ts, event_ts: ts, text, client_msg_id: undefined, blocks: undefined };
+    body.event = { ...body.event, channel, ts, event_ts: ts, text: query, client_msg_id: undefined, blocks: undefined };
     body.event_id = `EvFiles${seq}`;
     const raw = JSON.stringify(body);
-    return e2e.post(`/hooks/slack/${botId}`, raw, { 'content-type': 'application/json', ...signSlackRequest(raw, { signingSecret: SIGNING_SECRET }) });
+    const res = await e2e.post(`/hooks/slack/files-slack-${kind}`, raw, { 'content-type': 'application/json', ...signSlackRequest(raw, { signingSecret: SIGNING_SECRET }) });
+    expect(res.status).toBe(200);
+    const db = e2e.t.runtime.database.db;
+    const row = () => db.message.findFirst({ where: { text: query } });
+    await waitFor(async () => ['replied', 'failed'].includes((await row())?.status ?? ''), 20_000, `"${query}" to finish`);
+    await settle(600); // room for a retry that would post again
+    const shown = [...slack.messages.values()].filter((m) => m.channel === channel && !m.deleted).map((m) => m.text);
+    expect(shown.filter((t) => t.includes(`Echo: ${query}`)), 'the answer, once').toHaveLength(1);
+    expect(shown.some((t) => t.includes(DEFAULT_FALLBACK_TEXT.slice(0, 20))), 'no fallback after the answer').toBe(false);
+    expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(1);
+    const final = await row();
+    return { shown, row: final, deliveries: await db.delivery.findMany({ where: { messageId: final!.id } }) };
   };
 
   for (const kind of ['post', 'stream'] as const) {
     for (const failure of ['503', 'redirect', 'stall'] as const) {
       it(`${kind}: a file link answering ${failure}`, async () => {
         const channel = `D0F${kind.toUpperCase()}${failure.toUpperCase()}`;
-        const query = `files ${kind} ${failure}`;
         const file = brokenFile(dify, failure, `${kind}`);
-        dify.addScript((req) => (req.key === query ? { messageFiles: [{ url: file.url, type: 'document' }] } : undefined));
-        expect((await dm(`files-slack-${kind}`, channel, query)).status).toBe(200);
-
-        const db = e2e.t.runtime.database.db;
-        const row = () => db.message.findFirst({ where: { text: query } });
-        await waitFor(async () => ['replied', 'failed'].includes((await row())?.status ?? ''), 20_000, `"${query}" to finish`);
-        await settle(600); // room for a retry that would post again
-        const shown = [...slack.messages.values()].filter((m) => m.channel === channel && !m.deleted).map((m) => m.text);
-        expect(shown.filter((t) => t.includes(`Echo: ${query}`)), 'the answer, once').toHaveLength(1);
+        const { shown, row, deliveries } = await ask(kind, channel, `files ${kind} ${failure}`, file.url);
         expect(shown.filter((t) => t.includes(file.url) && t.includes(file.name)), 'the file, as a link').toHaveLength(1);
-        expect(shown.some((t) => t.includes(DEFAULT_FALLBACK_TEXT.slice(0, 20))), 'no fallback after the answer').toBe(false);
         expect(slack.shares.filter((s) => s.channel === channel)).toHaveLength(0);
-        expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(1);
         if (file.probe) expect(dify.files.hits(file.probe), 'a redirect is never followed').toBe(0);
-        const final = await row();
-        expect(final).toMatchObject({ status: 'replied', errorCode: null });
-        expect(final?.warning).toContain(file.name);
-        const deliveries = await db.delivery.findMany({ where: { messageId: final!.id } });
+        expect(row).toMatchObject({ status: 'replied', errorCode: null });
+        expect(row?.warning).toContain(file.name);
         expect(deliveries.map((d) => `${d.kind}:${d.status}`)).toEqual(['reply:sent']);
       }, 30_000);
     }
   }
-});
-
-describe('Slack failing after the answer was posted, end to end: no second copy, no fallback', () => {
-  let dify: FakeDify;
-  let slack: FakeSlack;
-  let e2e: E2E;
-  let seq = 100;
-
-  beforeAll(async () => {
-    dify = await FakeDify.start({ mode: 'chat', chunks: 3 });
-    slack = await FakeSlack.start();
-    e2e = await startE2E({
-      yaml: slackYaml,
-      secrets: { DIFY_URL: dify.url, DIFY_KEY: dify.apiKey, SLACK_BOT_TOKEN: 'xoxb-fake-bot-token', SLACK_SIGNING_SECRET: SIGNING_SECRET },
-      env: { SLACK_API_URL: slack.apiUrl },
-    });
-  });
-  afterAll(async () => {
-    await e2e?.close();
-    await slack?.close();
-    await dify?.close();
-  });
-
-  const ask = async (channel: string, query: string) => {
-    seq++;
-    const ts = `1700001${String(seq).padStart(3, '0')}.000100`;
-    const body = slackFixtureJson<{ event: Record<string, unknown>; event_id: string }>('dm');
-    body.event = { ...body.event, channel, ts, event_ts: ts, text: query, client_msg_id: undefined, blocks: undefined };
-    body.event_id = `EvShare${seq}`;
-    const raw = JSON.stringify(body);
-    const res = await e2e.post('/hooks/slack/files-slack-post', raw, { 'content-type': 'application/json', ...signSlackRequest(raw, { signingSecret: SIGNING_SECRET }) });
-    expect(res.status).toBe(200);
-    const db = e2e.t.runtime.database.db;
-    const row = () => db.message.findFirst({ where: { text: query } });
-    await waitFor(async () => ['replied', 'failed'].includes((await row())?.status ?? ''), 20_000, `"${query}" to finish`);
-    await settle(600);
-    const shown = [...slack.messages.values()].filter((m) => m.channel === channel && !m.deleted).map((m) => m.text);
-    return { shown, row: await row() };
-  };
-  const withFile = (query: string, name: string) => {
-    const url = dify.files.serve(`/files/${name}`, Buffer.from('a,b\n1,2\n'), 'text/csv');
-    dify.addScript((req) => (req.key === query ? { messageFiles: [{ url, type: 'document' }] } : undefined));
-  };
 
   it('sharing the file fails for a while: retried later without posting the answer again', async () => {
-    const query = 'share later';
-    withFile(query, 'later.csv');
+    const url = dify.files.serve('/files/later.csv', Buffer.from('a,b\n1,2\n'), 'text/csv');
     slack.failNext('files.completeUploadExternal', { error: 'internal_error' }, 2);
-    const { shown, row } = await ask('D0SHARELATER', query);
-    expect(shown.filter((t) => t.includes(`Echo: ${query}`))).toHaveLength(1);
+    const { row } = await ask('post', 'D0SHARELATER', 'share later', url);
     expect(slack.shares.filter((s) => s.channel === 'D0SHARELATER')).toHaveLength(1);
     expect(row).toMatchObject({ status: 'replied', warning: null, errorCode: null });
-    expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(1);
   }, 30_000);
 
   it('Slack refuses the file share for good: the answer stays, no fallback, replied with a warning', async () => {
-    const query = 'share refused';
-    withFile(query, 'refused.csv');
+    const url = dify.files.serve('/files/refused.csv', Buffer.from('a,b\n1,2\n'), 'text/csv');
     slack.failNext('files.completeUploadExternal', { error: 'restricted_action' });
-    const { shown, row } = await ask('D0SHAREREFUSED', query);
-    expect(shown.filter((t) => t.includes(`Echo: ${query}`))).toHaveLength(1);
-    expect(shown.some((t) => t.includes(DEFAULT_FALLBACK_TEXT.slice(0, 20)))).toBe(false);
+    const { row } = await ask('post', 'D0SHAREREFUSED', 'share refused', url);
     expect(row).toMatchObject({ status: 'replied', errorCode: null });
     expect(row?.warning).toMatch(/reply incomplete \(slack_restricted_action\)/);
   }, 30_000);

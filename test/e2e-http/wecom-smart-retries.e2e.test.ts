@@ -54,31 +54,27 @@ describe('WeCom smart bot: a failing workflow never ends the stream with an inte
     return answer.stream;
   };
 
-  it('keeps the stream open through the retries and finishes it with the fallback text', async () => {
-    const query = 'always failing: what is my balance?';
-    const built = smartCallbacks.smartBot({
-      msgid: 'smart-retry-0001',
-      chattype: 'single',
-      from: { userid: 'lisi' },
-      response_url: wecom.responseUrl('smart-retry-1'),
-      msgtype: 'text',
-      text: { content: query },
-    });
+  /** Sends the question, then polls like WeCom does (faster) and stops where WeCom stops: at the first finish. */
+  const askAndPoll = async (msgid: string, query: string): Promise<{ streamId: string; seen: StreamAnswer['stream'][] }> => {
+    const built = smartCallbacks.smartBot({ msgid, chattype: 'single', from: { userid: 'lisi' }, response_url: wecom.responseUrl(msgid), msgtype: 'text', text: { content: query } });
     const res = await sendCallback(e2e.web.url, SMART.botId, built);
     expect(res.status).toBe(200);
     const opened = smartCallbacks.decryptJsonReply(res.text) as StreamAnswer;
     expect(opened.stream).toMatchObject({ finish: false, content: '' });
-    const streamId = opened.stream.id;
-
-    // Poll like WeCom does (faster), and stop where WeCom stops: at the first finish.
     const seen: StreamAnswer['stream'][] = [];
     const deadline = Date.now() + 25_000;
     while (Date.now() < deadline) {
-      const s = await refresh(streamId, seen.length);
+      const s = await refresh(opened.stream.id, seen.length);
       seen.push(s);
       if (s.finish) break;
       await settle(100);
     }
+    return { streamId: opened.stream.id, seen };
+  };
+
+  it('keeps the stream open through the retries and finishes it with the fallback text', async () => {
+    const query = 'always failing: what is my balance?';
+    const { streamId, seen } = await askAndPoll('smart-retry-0001', query);
     const last = seen[seen.length - 1]!;
     expect(last.finish, 'the stream ended within the test').toBe(true);
     expect(last.content).toBe(DEFAULT_FALLBACK_TEXT);
@@ -95,24 +91,7 @@ describe('WeCom smart bot: a failing workflow never ends the stream with an inte
 
   it('a retry that succeeds finishes the stream with the answer', async () => {
     const query = 'fails once: and then?';
-    const built = smartCallbacks.smartBot({
-      msgid: 'smart-retry-0002',
-      chattype: 'single',
-      from: { userid: 'lisi' },
-      response_url: wecom.responseUrl('smart-retry-2'),
-      msgtype: 'text',
-      text: { content: query },
-    });
-    const res = await sendCallback(e2e.web.url, SMART.botId, built);
-    const streamId = (smartCallbacks.decryptJsonReply(res.text) as StreamAnswer).stream.id;
-    const seen: StreamAnswer['stream'][] = [];
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const s = await refresh(streamId, 100 + seen.length);
-      seen.push(s);
-      if (s.finish) break;
-      await settle(100);
-    }
+    const { seen } = await askAndPoll('smart-retry-0002', query);
     expect(seen.at(-1)).toMatchObject({ finish: true, content: `Echo: ${query}` });
     expect(dify.runRequests().filter((r) => r.key === query)).toHaveLength(2);
     expect(wecom.responses).toEqual([]);
