@@ -95,7 +95,15 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     metrics.setBacklogSource(() => countBacklog(database.db));
     const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
     const workflows = overrides.workflows ?? createWorkflowGateway({ logger, metrics });
-    const processor = createProcessor({ stores: repos, queue, adapters, workflows, logger, metrics });
+    const processor = createProcessor({
+      stores: repos,
+      queue,
+      adapters,
+      workflows,
+      logger,
+      metrics,
+      budget: { attempts: config.queue.attempts, timeMs: config.queue.timeBudgetMs },
+    });
     return {
       config,
       logger,

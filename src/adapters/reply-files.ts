@@ -61,17 +61,39 @@ export async function replyFileBytes(file: ReplyFile, opts: ReplyFileFetchOption
   if (!isUploadable(file)) {
     throw new ReplyFileError('reply_file_not_fetchable', `Reply file ${file.name} has no bytes and no URL on the workflow's host`, { retryable: false });
   }
-  const res = await (opts.fetchFn ?? fetch)(file.url!, { redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) }).catch((err: unknown) => {
-    throw new ReplyFileError('reply_file_network_error', `Could not fetch reply file ${file.name}`, { retryable: true, cause: err });
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  // One deadline for the headers and the whole body: a host that stalls mid-body fails like one that never answers.
+  const res = await (opts.fetchFn ?? fetch)(file.url!, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
+    throw transferError(file, 'fetch', timeoutMs, err);
   });
   // A redirect is not followed (it could lead off the workflow's host): it fails like any other non-2xx answer.
   if (!res.ok) {
-    await res.body?.cancel();
+    await res.body?.cancel().catch(() => undefined);
     throw new ReplyFileError(`reply_file_http_${res.status}`, `Fetching reply file ${file.name} answered HTTP ${res.status}`, {
       retryable: res.status >= 500 || res.status === 429,
     });
   }
-  return readCapped(res, opts.maxBytes, () => tooLargeError(file, opts.maxBytes));
+  try {
+    return await readCapped(res, opts.maxBytes, () => tooLargeError(file, opts.maxBytes));
+  } catch (err) {
+    if (err instanceof ReplyFileError) throw err;
+    throw transferError(file, 'read', timeoutMs, err);
+  }
+}
+
+/** The sentence kept on the message when a file went out as a link instead of being uploaded. */
+export function linkedFileWarning(file: ReplyFile, err: unknown): string {
+  const code = err instanceof AppError ? err.code : 'internal_error';
+  return `file ${file.name} could not be uploaded (${code}); sent as a link`;
+}
+
+function transferError(file: ReplyFile, step: 'fetch' | 'read', timeoutMs: number, err: unknown): ReplyFileError {
+  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+  if (timedOut) {
+    return new ReplyFileError('reply_file_timeout', `Reply file ${file.name} did not arrive within ${timeoutMs} ms`, { retryable: true, cause: err });
+  }
+  const what = step === 'fetch' ? 'Could not fetch' : 'The connection broke while reading';
+  return new ReplyFileError('reply_file_network_error', `${what} reply file ${file.name}`, { retryable: true, cause: err });
 }
 
 function tooLargeError(file: ReplyFile, maxBytes: number): ReplyFileError {

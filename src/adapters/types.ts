@@ -94,19 +94,46 @@ export interface SentRef {
   data?: Record<string, unknown>;
 }
 
+/** One part of a reply that reached the platform (a text message, a file), as its sender recorded it. */
+export interface DeliveredPart {
+  /** The answer's text reached the user with this part. */
+  text?: boolean;
+  /** What the part created on the platform (message ts, msgid, file id), so a later attempt can continue after it. */
+  ids?: string[];
+  /** Sender-specific facts about the part (JSON). */
+  data?: Record<string, unknown>;
+  /** Delivered, but not as intended (a file posted as a link): shown on the message. */
+  warning?: string;
+}
+
+/**
+ * What earlier attempts of one delivery already put on the platform. A sender skips the parts found here and
+ * records each part as soon as it is on the platform (awaiting the record before the next part), so a retried
+ * delivery never posts a part twice. Part names are the sender's own ('text', 'file:0', ...).
+ */
+export interface DeliveryProgress {
+  get(part: string): DeliveredPart | undefined;
+  record(part: string, delivered: DeliveredPart): Promise<void>;
+}
+
 /**
  * A streamed answer. `push` receives the whole text so far (cumulative) as often as deltas arrive;
  * the implementation coalesces and throttles to the platform's limits. `finish` sends the final text.
  */
 export interface ReplyStream {
   push(textSoFar: string): void;
-  finish(reply: Reply): Promise<SentRef>;
-  /** The run failed: show the fallback text where the partial answer was. */
-  fail(reply: Reply): Promise<SentRef>;
+  finish(reply: Reply, progress?: DeliveryProgress): Promise<SentRef>;
+  /** The run failed for good: show the fallback text where the partial answer was. */
+  fail(reply: Reply, progress?: DeliveryProgress): Promise<SentRef>;
+  /**
+   * The attempt failed and another follows: show `note` where the partial answer was. Where ending a stream is
+   * final for the platform, the stream stays open for the next attempt's answer or the fallback.
+   */
+  interrupt(note: string): Promise<void>;
 }
 
 export interface ReplySender {
-  send(target: ReplyTarget, reply: Reply): Promise<SentRef>;
+  send(target: ReplyTarget, reply: Reply, progress?: DeliveryProgress): Promise<SentRef>;
   update?(ref: SentRef, reply: Reply): Promise<void>;
   /** Present when the platform can show a streamed answer for this target. */
   openStream?(target: ReplyTarget): Promise<ReplyStream>;

@@ -28,7 +28,8 @@ export interface Config {
   secretKey?: string;
   secretKeyFile: string;
   declarativeConfigPath?: string;
-  queue: { name: string; concurrency: number; attempts: number; backoffMs: number; maxBackoffMs: number };
+  /** `attempts` and `timeBudgetMs`: the retry budget of one message (every try, across restarts). */
+  queue: { name: string; concurrency: number; attempts: number; timeBudgetMs: number; backoffMs: number; maxBackoffMs: number };
   sweep: { intervalMs: number; graceMs: number };
   /** After SIGTERM: how long in-flight requests may finish before the remaining connections are closed. */
   shutdownRequestGraceMs: number;
@@ -97,6 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       name: e.QUEUE_NAME,
       concurrency: e.WORKER_CONCURRENCY,
       attempts: e.JOB_ATTEMPTS,
+      timeBudgetMs: e.JOB_TIME_BUDGET_MS,
       backoffMs: e.JOB_BACKOFF_MS,
       maxBackoffMs: e.JOB_MAX_BACKOFF_MS,
     },

@@ -21,7 +21,11 @@ export interface StoredMessage {
   text: string;
   payload: unknown;
   status: string;
+  /** Tries taken from the retry budget so far; `firstAttemptAt` is when the first began. */
   attempts: number;
+  firstAttemptAt: Date | null;
+  errorCode: string | null;
+  lastError: string | null;
   traceId: string | null;
   receivedAt: Date;
 }
@@ -29,7 +33,8 @@ export interface StoredMessage {
 export interface MessageStore {
   insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]>;
   getForWorker(id: string): Promise<StoredMessage | null>;
-  claimForWorker(id: string, from: string[], to: string): Promise<boolean>;
+  claimForWorker(id: string, from: string[], to: string, opts?: { firstAttemptAt?: Date }): Promise<boolean>;
+  addAttempt(id: string): Promise<void>;
   setStatusForWorker(id: string, status: MessageStatus, update?: StatusUpdate): Promise<void>;
   isHeadOfConversation(conversationKey: string, id: string): Promise<boolean>;
   nextQueuedInConversation(conversationKey: string, afterId: string): Promise<string | null>;
@@ -77,7 +82,10 @@ export interface RunStore {
 export type DeliveryKind = 'reply' | 'fallback' | 'notice';
 
 export interface DeliveryStore {
-  start(input: { tenantId: string; messageId: string; runId: string | null; kind: DeliveryKind }): Promise<string>;
+  /** `progress`: the delivered parts an earlier attempt left (see progressOf), carried onto this attempt's row. */
+  start(input: { tenantId: string; messageId: string; runId: string | null; kind: DeliveryKind; progress?: unknown }): Promise<string>;
+  recordProgress(id: string, progress: unknown): Promise<void>;
+  progressOf(messageId: string, kind: DeliveryKind): Promise<unknown>;
   markSent(id: string, input: { platformMessageId: string; ref: unknown }): Promise<void>;
   markFailed(id: string, input: { errorCode: string; error: string }): Promise<void>;
   findSentForWorker(messageId: string, kind: DeliveryKind): Promise<{ id: string } | null>;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { DeliveryLog, parseDeliveredParts } from '../adapters/delivery-progress.js';
 import type { BotRuntime, NormalizedMessage, PlatformAdapter, Reply, ReplySender, ReplyStream } from '../adapters/types.js';
 import { AppError, retryHintOf } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
@@ -7,7 +8,8 @@ import type { Metrics } from '../observability/metrics.js';
 import { DeferJob, PermanentJobError, type JobContext, type ProcessJob, type Queue } from '../queue/types.js';
 import type { TemplateContext, WorkflowConfig, WorkflowResult } from '../workflow-client/types.js';
 import type { MessagePayload } from './inbox.js';
-import type { PipelineStores, StoredMessage, StoredRun } from './ports.js';
+import type { DeliveryKind, PipelineStores, StoredMessage, StoredRun } from './ports.js';
+import { budgetSpent, DEFAULT_BUDGET_LIMITS, MessageBudget, type BudgetLimits } from './retry-budget.js';
 import { DEFAULT_FALLBACK_TEXT, RESET_NOTICE, conversationRestartNotice, type WorkflowGateway } from './workflow-gateway.js';
 
 export interface ProcessorDeps {
@@ -28,6 +30,8 @@ export interface ProcessorDeps {
    * worker that dies holds its conversations only this long. @defaultValue 30000
    */
   lockTtlMs?: number;
+  /** The retry budget of one message (see retry-budget.ts). @defaultValue 8 tries, 300000 ms */
+  budget?: BudgetLimits;
 }
 
 const TERMINAL = new Set(['replied', 'failed', 'awaiting_approval', 'ignored']);
@@ -48,6 +52,15 @@ function errorCodeOf(err: unknown): string {
 function errorTextOf(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.slice(0, 2000);
+}
+
+/** Shown in a stream between two attempts (where the platform lets the stream stay open, it does). */
+const RETRY_NOTE = '_Interrupted, trying again…_';
+
+type Outcome = { kind: 'replied'; warning: string | null } | { kind: 'awaiting_approval' };
+
+function warningOf(warnings: string[]): string | null {
+  return warnings.length > 0 ? warnings.join('; ').slice(0, 2000) : null;
 }
 
 /** A user-facing sentence an error may carry (e.g. a refused file), shown instead of the generic fallback. */
@@ -82,12 +95,15 @@ function usageFooter(run: Pick<StoredRun, 'totalTokens' | 'totalPrice' | 'curren
 /**
  * Steps 7–11 of the pipeline for one message: conversation → workflow run → approval gate → render + send → record.
  * Guarantees: messages of one conversation run one at a time in arrival order; a finished workflow run is never
- * repeated when only the send failed; every failure ends as a visible status on the message.
+ * repeated when only the send failed; a part of a reply already on the platform is never sent again, and a message
+ * whose text reached the user never gets the fallback; every failure ends as a visible status on the message once
+ * its retry budget (tries and time, on the row) is spent, whatever the queue's own attempt counter says.
  */
 export function createProcessor(deps: ProcessorDeps) {
   const { stores, adapters, workflows, logger, metrics } = deps;
   const deferMs = deps.deferMs ?? 2000;
   const lockTtlMs = deps.lockTtlMs ?? 30_000;
+  const limits = deps.budget ?? DEFAULT_BUDGET_LIMITS;
   const processTag = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
   async function loadBot(botId: string): Promise<BotRuntime> {
@@ -115,15 +131,19 @@ export function createProcessor(deps: ProcessorDeps) {
     sender: ReplySender,
     target: NormalizedMessage['replyTarget'],
     reply: Reply,
-    kind: 'reply' | 'fallback' | 'notice',
+    kind: DeliveryKind,
     runId: string | null,
     stream?: ReplyStream,
-  ): Promise<void> {
-    const deliveryId = await stores.deliveries.start({ tenantId: msg.tenantId, messageId: msg.id, runId, kind });
+  ): Promise<DeliveryLog> {
+    // Each attempt starts from the parts the one before put on the platform, and records its own as it goes.
+    const carried = await deliveredParts(msg.id, kind);
+    const deliveryId = await stores.deliveries.start({ tenantId: msg.tenantId, messageId: msg.id, runId, kind, progress: carried });
+    const log = new DeliveryLog(carried, (parts) => stores.deliveries.recordProgress(deliveryId, parts));
     try {
-      const ref = stream ? await stream.finish(reply) : await sender.send(target, reply);
+      const ref = stream ? await stream.finish(reply, log) : await sender.send(target, reply, log);
       await stores.deliveries.markSent(deliveryId, { platformMessageId: ref.platformMessageId, ref });
       metrics?.deliveries.inc({ platform: msg.platform, kind, outcome: 'sent' });
+      return log;
     } catch (err) {
       await stores.deliveries.markFailed(deliveryId, { errorCode: errorCodeOf(err), error: errorTextOf(err) });
       metrics?.deliveries.inc({ platform: msg.platform, kind, outcome: 'failed' });
@@ -140,6 +160,7 @@ export function createProcessor(deps: ProcessorDeps) {
     conversation: { id: string; workflowConversationId: string | null },
     ctx: JobContext,
     stream: ReplyStream | undefined,
+    budget: MessageBudget,
   ): Promise<{ runId: string; result: WorkflowResult }> {
     const template: TemplateContext = {
       platform: msg.platform,
@@ -175,6 +196,7 @@ export function createProcessor(deps: ProcessorDeps) {
         },
         {
           signal: ctx.signal,
+          budget,
           onText: (delta) => {
             textSoFar += delta;
             stream?.push(textSoFar);
@@ -213,7 +235,13 @@ export function createProcessor(deps: ProcessorDeps) {
     }
   }
 
-  async function processLocked(msg: StoredMessage, bot: BotRuntime, conversation: { id: string; workflowConversationId: string | null }, ctx: JobContext) {
+  async function processLocked(
+    msg: StoredMessage,
+    bot: BotRuntime,
+    conversation: { id: string; workflowConversationId: string | null },
+    ctx: JobContext,
+    budget: MessageBudget,
+  ): Promise<Outcome> {
     const adapter = adapterFor(bot);
     const sender = adapter.sender(bot);
     const normalized = toNormalized(msg);
@@ -230,28 +258,28 @@ export function createProcessor(deps: ProcessorDeps) {
         if (!(await stores.deliveries.findSentForWorker(msg.id, 'notice'))) {
           await deliver(msg, sender, target, { text: RESET_NOTICE }, 'notice', null);
         }
-        return;
+        return { kind: 'replied', warning: null };
       }
       const wantsStream = bot.settings.streaming !== false && bot.approvalPolicy !== 'always';
       if (wantsStream && sender.openStream) stream = await sender.openStream(target);
       try {
-        const { runId, result } = await runWorkflow(msg, normalized, bot, adapter, config, conversation, ctx, stream);
+        const { runId, result } = await runWorkflow(msg, normalized, bot, adapter, config, conversation, ctx, stream, budget);
         if (result.conversationRestarted) await deliver(msg, sender, target, { text: conversationRestartNotice(result.conversationRestartReason) }, 'notice', runId).catch((e: unknown) => logger.warn({ err: errorTextOf(e), messageId: msg.id }, 'could not send the new-conversation notice'));
         run = { id: runId, status: result.humanInput ? 'paused' : 'succeeded', answer: result.answer, files: result.files, totalTokens: result.usage?.totalTokens ?? null, totalPrice: result.usage?.totalPrice ?? null, currency: result.usage?.currency ?? null };
       } catch (err) {
-        if (stream) {
-          const hint = retryHintOf(err);
-          // An abort by shutdown is not the end: the message runs again after the restart.
-          const final = !ctx.signal?.aborted && (!hint.retryable || ctx.isLastAttempt);
-          // The partial answer must not stay on screen as if it were complete.
+        // The partial answer must not stay on screen as if it were complete. Another attempt follows (or shutdown
+        // aborted this one: it runs again after the restart): a note, the stream stays open where ending it is final.
+        // None follows: the fallback, where the answer would be.
+        if (stream && (ctx.signal?.aborted || retryFollows(err, budget, ctx))) {
+          await stream.interrupt(RETRY_NOTE).catch((e: unknown) => logger.warn({ err: e, messageId: msg.id }, 'could not mark the interrupted stream'));
+        } else if (stream) {
           await stream
-            .fail({ text: final ? (userMessageOf(err) ?? behaviour.fallbackText) : '_Interrupted, trying again…_' })
+            .fail({ text: userMessageOf(err) ?? behaviour.fallbackText })
             .then(async (ref) => {
-              if (!final) return;
               const id = await stores.deliveries.start({ tenantId: msg.tenantId, messageId: msg.id, runId: null, kind: 'fallback' });
               await stores.deliveries.markSent(id, { platformMessageId: ref.platformMessageId, ref });
             })
-            .catch((e: unknown) => logger.warn({ err: e, messageId: msg.id }, 'could not mark the interrupted stream'));
+            .catch((e: unknown) => logger.warn({ err: e, messageId: msg.id }, 'could not show the fallback in the stream'));
         }
         throw err;
       }
@@ -260,18 +288,29 @@ export function createProcessor(deps: ProcessorDeps) {
     if (bot.approvalPolicy === 'always') {
       await stores.approvals.create({ tenantId: msg.tenantId, messageId: msg.id, runId: run.id, draft: run.answer ?? '' });
       await stores.messages.setStatusForWorker(msg.id, 'awaiting_approval', { errorCode: null, lastError: null });
-      return 'awaiting_approval' as const;
+      return { kind: 'awaiting_approval' };
     }
 
-    if (!(await stores.deliveries.findSentForWorker(msg.id, 'reply'))) {
-      const reply: Reply = {
-        text: run.answer ?? '',
-        files: Array.isArray(run.files) ? (run.files as Reply['files']) : undefined,
-        footer: bot.settings.usageFooter === true ? usageFooter(run) : undefined,
-      };
-      await deliver(msg, sender, target, reply, 'reply', run.id, stream);
+    if (await stores.deliveries.findSentForWorker(msg.id, 'reply')) {
+      return { kind: 'replied', warning: warningOf(new DeliveryLog(await deliveredParts(msg.id, 'reply')).warnings) };
     }
-    return undefined;
+    const reply: Reply = {
+      text: run.answer ?? '',
+      files: Array.isArray(run.files) ? (run.files as Reply['files']) : undefined,
+      footer: bot.settings.usageFooter === true ? usageFooter(run) : undefined,
+    };
+    const log = await deliver(msg, sender, target, reply, 'reply', run.id, stream);
+    return { kind: 'replied', warning: warningOf(log.warnings) };
+  }
+
+  async function deliveredParts(messageId: string, kind: DeliveryKind) {
+    return parseDeliveredParts(await stores.deliveries.progressOf(messageId, kind));
+  }
+
+  /** Whether a failed attempt is followed by another: the failure may pass, and the message's budget allows it. */
+  function retryFollows(err: unknown, budget: MessageBudget, ctx: JobContext): boolean {
+    if (err instanceof PermanentJobError || !retryHintOf(err).retryable) return false;
+    return !budget.spent && !ctx.isLastAttempt;
   }
 
   async function processMessage(job: ProcessJob, ctx: JobContext): Promise<void> {
@@ -280,7 +319,7 @@ export function createProcessor(deps: ProcessorDeps) {
     if (!msg || TERMINAL.has(msg.status)) return;
 
     const bot = await loadBot(msg.botId).catch(async (err: unknown) => {
-      await failForGood(msg.id, err);
+      await endForGood(msg.id, err);
       throw err;
     });
 
@@ -304,15 +343,26 @@ export function createProcessor(deps: ProcessorDeps) {
     renew.unref();
     metrics?.inFlight.inc();
     let finished = false;
+    let budget: MessageBudget | undefined;
     try {
+      if (budgetSpent(msg, limits)) {
+        // A try cut short (the process died during it), or the time ran out while it waited: no further try.
+        logger.warn({ messageId: msg.id, attempts: msg.attempts, firstAttemptAt: msg.firstAttemptAt }, 'retry budget spent before this attempt');
+        await endForGood(msg.id, new PermanentFailure(msg.errorCode ?? 'retry_budget_spent', msg.lastError ?? 'the retry budget of the message was spent'));
+        finished = true;
+        return;
+      }
+      const firstAttemptAt = msg.firstAttemptAt ?? new Date();
       // Holding the conversation lease makes taking over a message left `running` by a dead worker safe.
-      if (!(await stores.messages.claimForWorker(msg.id, ['queued', 'running'], 'running'))) return;
-      const outcome = await processLocked(msg, bot, conversation, ctx);
-      if (outcome !== 'awaiting_approval') {
-        await stores.messages.setStatusForWorker(msg.id, 'replied', { errorCode: null, lastError: null, finished: true });
+      if (!(await stores.messages.claimForWorker(msg.id, ['queued', 'running'], 'running', msg.firstAttemptAt ? {} : { firstAttemptAt }))) return;
+      budget = new MessageBudget(msg.id, msg.attempts + 1, firstAttemptAt.getTime(), limits, () => stores.messages.addAttempt(msg.id));
+      const outcome = await processLocked(msg, bot, conversation, ctx, budget);
+      if (outcome.kind === 'replied') {
+        await stores.messages.setStatusForWorker(msg.id, 'replied', { errorCode: null, lastError: null, warning: outcome.warning, finished: true });
+        if (outcome.warning) logger.warn({ messageId: msg.id, warning: outcome.warning }, 'message replied with a warning');
       }
       finished = true;
-      metrics?.processed.inc({ outcome: outcome ?? 'replied' });
+      metrics?.processed.inc({ outcome: outcome.kind });
       metrics?.processingDuration.observe({ outcome: 'ok' }, (Date.now() - started) / 1000);
     } catch (err) {
       if (ctx.signal?.aborted) {
@@ -320,18 +370,18 @@ export function createProcessor(deps: ProcessorDeps) {
         await stores.messages.setStatusForWorker(msg.id, 'queued', { errorCode: null, lastError: null });
         throw err;
       }
-      const hint = retryHintOf(err);
-      const permanent = err instanceof PermanentJobError || !hint.retryable;
       metrics?.processingDuration.observe({ outcome: 'error' }, (Date.now() - started) / 1000);
-      if (permanent || ctx.isLastAttempt) {
-        await failForGood(msg.id, err);
-        finished = true;
-        if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError(errorTextOf(err), { cause: err });
-      } else {
+      if (budget && retryFollows(err, budget, ctx)) {
         logger.warn({ messageId: msg.id, attempt: ctx.attempt, code: errorCodeOf(err), err: errorTextOf(err) }, 'message attempt failed; will retry');
         await stores.messages.setStatusForWorker(msg.id, 'queued', { errorCode: errorCodeOf(err), lastError: errorTextOf(err) });
+        throw err;
       }
-      throw err;
+      const ended = await endForGood(msg.id, err);
+      finished = true;
+      // The message is over: the queue must not retry it (a reply that reached the user completes the job).
+      if (ended === 'replied') return;
+      if (err instanceof PermanentJobError) throw err;
+      throw new PermanentJobError(errorTextOf(err), { cause: err });
     } finally {
       clearInterval(renew);
       metrics?.inFlight.dec();
@@ -350,10 +400,24 @@ export function createProcessor(deps: ProcessorDeps) {
     }
   }
 
-  /** Marks the message failed for good and sends the fallback text once (if the bot still exists). */
-  async function failForGood(messageId: string, err: unknown): Promise<void> {
+  /**
+   * Ends a message no further attempt will serve. When its reply reached the user (all of it, or its text so far)
+   * it ends `replied` with a warning saying what is missing: a fallback would contradict the answer. Otherwise it
+   * ends `failed` and the fallback text is sent once (if the bot still exists).
+   */
+  async function endForGood(messageId: string, err: unknown): Promise<'replied' | 'failed' | undefined> {
     const msg = await stores.messages.getForWorker(messageId);
-    if (!msg || msg.status === 'failed' || msg.status === 'replied') return;
+    if (!msg || msg.status === 'failed' || msg.status === 'replied') return undefined;
+    const reply = new DeliveryLog(await deliveredParts(messageId, 'reply'));
+    if (reply.textDelivered) {
+      const sent = await stores.deliveries.findSentForWorker(messageId, 'reply');
+      const missing = sent ? [] : [`reply incomplete (${errorCodeOf(err)}): ${errorTextOf(err)}`];
+      const warning = warningOf([...reply.warnings, ...missing]);
+      await stores.messages.setStatusForWorker(messageId, 'replied', { errorCode: null, lastError: null, warning, finished: true });
+      metrics?.processed.inc({ outcome: 'replied' });
+      logger.warn({ messageId, warning }, 'message ended replied: its text reached the user, the rest could not be delivered');
+      return 'replied';
+    }
     await stores.messages.setStatusForWorker(messageId, 'failed', { errorCode: errorCodeOf(err), lastError: errorTextOf(err), finished: true });
     metrics?.processed.inc({ outcome: 'failed' });
     logger.error({ messageId, code: errorCodeOf(err), err: errorTextOf(err) }, 'message failed for good');
@@ -373,13 +437,14 @@ export function createProcessor(deps: ProcessorDeps) {
     } catch (sendErr) {
       logger.error({ messageId, err: errorTextOf(sendErr) }, 'fallback text could not be sent');
     }
+    return 'failed';
   }
 
   return {
     process: processMessage,
     /** For the queue's dead-letter callback: the job died outside process() (e.g. stalled too often). */
     async onDead(job: ProcessJob, err: unknown) {
-      await failForGood(job.messageId, err);
+      await endForGood(job.messageId, err);
     },
   };
 }

@@ -117,6 +117,8 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
   /** Set when close starts: the worker stops; enqueue still works until the producer is closed. */
   let closing = false;
   let producerClosed = false;
+  /** Handler invocations in progress in this process (shutdown aborts them, or has nothing to wait for). */
+  let activeJobs = 0;
   let closePromise: Promise<void> | undefined;
 
   async function producerReady(): Promise<void> {
@@ -166,6 +168,7 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
       const attempts = job.opts.attempts ?? o.attempts;
       const attempt = job.attemptsMade + 1;
       const isLastAttempt = attempt >= attempts;
+      activeJobs++;
       try {
         await handler(data, { attempt, isLastAttempt, signal });
       } catch (err) {
@@ -185,11 +188,12 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
         }
         const error = toError(err);
         if (outcome.kind === 'retryable' && !isLastAttempt) {
-          log.warn({ messageId, attempt, err: error }, 'job failed, will retry');
+          // The processor logs the attempt's failure (one line per event); the stack only at debug.
+          log.debug({ messageId, attempt, err: error }, 'job failed, will retry');
           if (job.data?.deferred === true) await job.updateData({ messageId });
           throw error; // BullMQ retries after backoffStrategy(err)
         }
-        log.error({ messageId, attempt, permanent: outcome.kind === 'permanent', err: error }, 'job dead');
+        log.debug({ messageId, attempt, permanent: outcome.kind === 'permanent', err: error }, 'job dead');
         try {
           await onDead(data, err);
         } catch (deadErr) {
@@ -198,6 +202,8 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
         const final = new UnrecoverableError(error.message);
         final.stack = error.stack;
         throw final;
+      } finally {
+        activeJobs--;
       }
     };
   }
@@ -217,9 +223,10 @@ export function createBullmqQueue(config: BullmqQueueConfig, opts: QueueOptions,
         },
       );
       if (!(await settledWithin(closed, timeoutMs))) {
-        log.warn({ timeoutMs }, 'jobs still running after the shutdown timeout; aborting them');
-        w.cancelAllJobs('queue closing');
-        if (!(await settledWithin(closed, ABORTED_JOBS_SETTLE_MS))) {
+        // No job of ours runs: what holds the close is a Redis that went away, so there is nothing to wait for.
+        if (activeJobs > 0) log.warn({ timeoutMs, running: activeJobs }, 'jobs still running after the shutdown timeout; aborting them');
+        if (activeJobs > 0) w.cancelAllJobs('queue closing');
+        if (activeJobs === 0 || !(await settledWithin(closed, ABORTED_JOBS_SETTLE_MS))) {
           // Jobs still running lose their locks and are recovered by another worker's stalled check.
           log.warn('aborted jobs did not stop in time; disconnecting');
           await settledWithin(w.disconnect().catch(() => undefined), 1000);

@@ -116,10 +116,11 @@ export function createInlineQueue(opts: InlineQueueOptions, logger: Logger): Que
       entry.attemptsMade++;
       if (outcome.kind === 'retryable' && entry.attemptsMade < o.attempts) {
         const delayMs = jobRetryDelayMs(entry.attemptsMade, err, o);
-        log.warn({ messageId: entry.messageId, attempt, delayMs, err: toError(err) }, 'job failed, will retry');
+        // The processor logs the attempt's failure (one line per event); the stack only at debug.
+        log.debug({ messageId: entry.messageId, attempt, delayMs, err: toError(err) }, 'job failed, will retry');
         return schedule(entry, delayMs);
       }
-      log.error({ messageId: entry.messageId, attempt, permanent: outcome.kind === 'permanent', err: toError(err) }, 'job dead');
+      log.debug({ messageId: entry.messageId, attempt, permanent: outcome.kind === 'permanent', err: toError(err) }, 'job dead');
       try {
         await onDead!(job, err);
       } catch (deadErr) {

@@ -1,12 +1,15 @@
+import { CancelledError, CircuitOpenError, OverloadedError, type WorkflowError } from './errors.js';
+
 /**
  * A circuit breaker per workflow binding: a pure state machine with an injectable clock.
  *
- * closed ──(failureThreshold consecutive failures)──▶ open ──(cooldownMs elapsed)──▶ half_open
+ * closed ──(failureThreshold consecutive failures, of as many inputs)──▶ open ──(cooldownMs elapsed)──▶ half_open
  * half_open: exactly one probe goes through; success → closed, failure → open again (fresh cooldown).
  *
- * Only failures that say "the backend is unhealthy" are reported (timeouts, 5xx, network, broken streams); any
- * other answer (including a 4xx) proves the backend is up and counts as success; 429s and aborts are neutral
- * (see `breakerVerdict` in errors.ts).
+ * Only upstream-health failures are reported (see `breakerVerdict`), and one input (a chat message, given as the
+ * failure's `source`) counts once however often it is retried: an input the backend always fails on must not open
+ * the breaker for every user. Any answer about the request itself (a 4xx, a workflow that failed on this input)
+ * proves the backend is up and counts as success.
  */
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -17,8 +20,23 @@ export interface BreakerOptions {
 
 export type BreakerPermit = { allowed: true; probe: boolean } | { allowed: false; retryAfterMs: number };
 
+/**
+ * How a failed call counts for the breaker, from the error's retry hint:
+ * - 'failure': the backend could not answer — timeouts, 5xx, connection errors, broken streams, 429 (anything a
+ *   retry may fix, which is what the error classes mark `retryable`);
+ * - 'healthy': the backend answered about this request — a 4xx, a workflow that failed on this input (nothing a
+ *   retry fixes): it is up;
+ * - 'neutral': says nothing about the backend — the caller's abort, our own overload or open circuit.
+ */
+export function breakerVerdict(err: WorkflowError): 'failure' | 'neutral' | 'healthy' {
+  if (err instanceof CancelledError || err instanceof OverloadedError || err instanceof CircuitOpenError) return 'neutral';
+  return err.retryable ? 'failure' : 'healthy';
+}
+
 export class CircuitBreaker {
   private consecutiveFailures = 0;
+  /** Inputs among the consecutive failures: each counts once. Never more than failureThreshold entries. */
+  private readonly failingSources = new Set<string>();
   private openedAt = 0;
   private probeInFlight = false;
   private current: BreakerState = 'closed';
@@ -56,15 +74,21 @@ export class CircuitBreaker {
 
   onSuccess(): void {
     this.consecutiveFailures = 0;
+    this.failingSources.clear();
     this.probeInFlight = false;
     this.current = 'closed';
   }
 
-  onFailure(): void {
+  /** A failure of the backend; `source` names the input, which then counts only on its first failure. */
+  onFailure(source?: string): void {
     this.probeInFlight = false;
     if (this.current === 'half_open') {
       this.trip();
       return;
+    }
+    if (source !== undefined) {
+      if (this.failingSources.has(source)) return;
+      this.failingSources.add(source);
     }
     this.consecutiveFailures++;
     if (this.current === 'closed' && this.consecutiveFailures >= this.options.failureThreshold) this.trip();
@@ -84,6 +108,7 @@ export class CircuitBreaker {
     this.current = 'open';
     this.openedAt = this.clock();
     this.consecutiveFailures = 0;
+    this.failingSources.clear();
   }
 }
 

@@ -392,18 +392,3 @@ export function toWorkflowError(err: unknown): WorkflowError {
   }
   return new UpstreamError(`unexpected failure calling the workflow backend: ${String(err)}`);
 }
-
-/**
- * How a failure counts for the circuit breaker:
- * - 'failure': the backend looks unhealthy (timeouts, 5xx, network, broken streams);
- * - 'neutral': says nothing either way — a 429 (Dify is up and asks us to slow down: Retry-After handles it, and
- *   opening the circuit on it would turn a short rate limit into a long outage), the caller's abort, our own overload;
- * - 'healthy': the backend answered (a 4xx is the request's fault, not the backend's).
- */
-export function breakerVerdict(err: WorkflowError): 'failure' | 'neutral' | 'healthy' {
-  if (err instanceof RateLimitError || err instanceof CancelledError || err instanceof OverloadedError || err instanceof CircuitOpenError) {
-    return 'neutral';
-  }
-  if (err instanceof TimeoutError || err instanceof UpstreamError || (err instanceof StreamError && err.retryable)) return 'failure';
-  return 'healthy';
-}

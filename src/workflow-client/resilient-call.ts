@@ -1,17 +1,17 @@
 import type { Logger } from '../observability/logger.js';
 import { AttemptControl, type AttemptLimits } from './attempt.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import { breakerVerdict, type CircuitBreaker } from './circuit-breaker.js';
 import type { ConcurrencyLimiter } from './concurrency-limiter.js';
 import {
   CancelledError,
   CircuitOpenError,
   OverloadedError,
   RateLimitError,
-  breakerVerdict,
   toWorkflowError,
   type WorkflowError,
 } from './errors.js';
 import { getRetryDelayMs, sleep, type RetryPolicy } from './retry.js';
+import type { RetryBudget } from './types.js';
 
 /** The shared resilience of one binding: used by the Dify client and the generic HTTP backend alike. */
 export interface CallGuards {
@@ -34,13 +34,15 @@ export interface CallOptions {
   beforeRetry?: (err: WorkflowError) => Promise<void> | void;
   /** Name of the operation, for logs. */
   operation: string;
+  /** The input's retry budget: every retry here takes a try from it, and the breaker counts the input once. */
+  budget?: RetryBudget;
 }
 
 /**
  * Runs `attempt` with the binding's guards: breaker check (fail fast with `circuit_open`), a concurrency slot,
  * one AttemptControl (timeouts + abort) per attempt, translation of every failure with toWorkflowError, and
  * retries with backoff + jitter (Retry-After honoured; a Retry-After longer than `maxRetryAfterMs` goes back to the
- * caller so the queue waits instead of us).
+ * caller so the queue waits instead of us). A retry also needs the caller's budget (`opts.budget`) to allow it.
  */
 export async function callWithRetries<T>(
   guards: CallGuards,
@@ -65,7 +67,7 @@ export async function callWithRetries<T>(
     } catch (err) {
       failure = toWorkflowError(control?.abortReason ?? err);
       const verdict = breakerVerdict(failure);
-      if (verdict === 'failure') guards.breaker.onFailure();
+      if (verdict === 'failure') guards.breaker.onFailure(opts.budget?.key);
       else if (verdict === 'healthy') guards.breaker.onSuccess();
       else guards.breaker.onNeutral(permit);
     } finally {
@@ -80,6 +82,7 @@ export async function callWithRetries<T>(
     if (failure instanceof RateLimitError && (failure.retryAfterMs ?? 0) > policy.maxRetryAfterMs) throw failure;
 
     const delayMs = getRetryDelayMs(n, policy, failure.retryAfterMs, guards.random);
+    if (opts.budget && !(await opts.budget.tryAgain(delayMs))) throw failure;
     guards.logger.warn(
       { workflowId: guards.workflowId, operation: opts.operation, attempt: n, code: failure.code, delayMs },
       'workflow call failed, retrying',

@@ -16,13 +16,14 @@ export interface AttemptTimeouts {
 }
 
 export interface WorkflowSettings {
+  /** Retries inside one call. With the pipeline each also takes a try from the message's budget (JOB_ATTEMPTS). */
   retry: RetryPolicy;
   /** Runs of this binding talking to the backend at once (per process). @defaultValue 8 */
   concurrency: number;
   /** Runs allowed to wait for a slot; more fail fast with a retryable `workflow_overloaded`. @defaultValue 100 */
   maxWaiting: number;
   breaker: {
-    /** Consecutive transient failures that open the breaker. @defaultValue 5 */
+    /** Consecutive upstream failures, of as many different inputs, that open the breaker. @defaultValue 5 */
     failureThreshold: number;
     /** Time open before one probe is let through. @defaultValue 30000 */
     cooldownMs: number;

@@ -102,6 +102,20 @@ export interface WorkflowResult {
   unknownEvents?: number;
 }
 
+/**
+ * The retry budget of the input a run serves (one chat message), shared by every call the run makes and by the
+ * caller's own later attempts: retries inside a call take from it too.
+ */
+export interface RetryBudget {
+  /** Identifies the input: the circuit breaker counts the failures of one input once. */
+  readonly key: string;
+  /**
+   * Asked before each retry inside a call, with the backoff about to be waited: true takes one try from the budget,
+   * false (tries or time spent) ends the call with its last failure.
+   */
+  tryAgain(afterMs: number): Promise<boolean>;
+}
+
 export interface RunOptions {
   signal?: AbortSignal;
   /** Called with each text delta while streaming. */
@@ -111,6 +125,8 @@ export interface RunOptions {
   /** Called with each reasoning delta (Dify `reasoning_chunk`), for platforms that show a "thinking" state. Never
    * part of the answer. `final` marks the end of one node's reasoning (its delta may be empty). */
   onReasoning?: (delta: string, info: { nodeId?: string; final: boolean }) => void;
+  /** The caller's budget for this input; without it each call retries up to its binding's `retry.attempts`. */
+  budget?: RetryBudget;
 }
 
 export interface WorkflowClient {

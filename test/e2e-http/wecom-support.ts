@@ -53,7 +53,8 @@ function botYaml(b: { name: string; id: string; mode: 'app' | 'smart_bot'; crede
 ${b.credentials.map((l) => `          ${l}\n`).join('')}${settings}`;
 }
 
-export function wecomYaml(opts: { tokenApiBase?: string } = {}): string {
+/** `workflowSettings`: YAML lines under the workflow's `settings:` (retry policy, breaker, fallback text). */
+export function wecomYaml(opts: { tokenApiBase?: string; workflowSettings?: string[] } = {}): string {
   const v = OFFICIAL_VECTOR;
   const official = [`corpId: ${v.corpId}`, "agentId: '1000001'", 'secret: ${OFFICIAL_SECRET}', 'token: ${OFFICIAL_TOKEN}', 'encodingAesKey: ${OFFICIAL_AES_KEY}'];
   const app = [`corpId: ${APP.corpId}`, `agentId: '${APP.agentId}'`, 'secret: ${WECOM_SECRET}', 'token: ${WECOM_TOKEN}', 'encodingAesKey: ${WECOM_AES_KEY}'];
@@ -77,7 +78,7 @@ tenants:
         kind: dify_chat
         baseUrl: \${DIFY_URL}
         apiKey: \${DIFY_KEY}
-    bots:
+${opts.workflowSettings?.length ? `        settings:\n${opts.workflowSettings.map((l) => `          ${l}\n`).join('')}` : ''}    bots:
 ${bots.join('')}`;
 }
 

@@ -53,10 +53,16 @@
  * `fake.requests` lists everything received (method, path, headers, parsed body, key, callNumber, outcome).
  * Helpers: `fake.runRequests()`, `fake.stopRequests()`, `fake.uploadRequests()`, `fake.answeredCount(key)` (how many
  * times a run with this key was answered completely), `fake.openStreams` (streams not ended yet).
+ *
+ * ## Files
+ * `fake.files` serves GET `/files/...` on the fake's own origin, like Dify's signed file links (so the client marks
+ * them as hosted by the workflow): `fake.files.serve(path, bytes, type)`, `.fail(path, status, headers?)`,
+ * `.stall(path)` (see fake-file-host.ts). Point a `messageFiles` URL at what they return.
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
+import { FileRoutes } from './fake-file-host.js';
 
 export type FakeAppMode = 'chat' | 'advanced-chat' | 'agent-chat' | 'agent' | 'workflow' | 'completion';
 export type FakeEndpoint = 'chat' | 'completion' | 'workflow' | 'upload' | 'info' | 'parameters' | 'stop' | 'unknown';
@@ -230,6 +236,8 @@ export class FakeDify {
   private readonly activeTasks = new Map<string, () => void>();
   private seq = 0;
   url = '';
+  /** GET /files/... on this origin (Dify's file links). */
+  readonly files = new FileRoutes(() => `http://127.0.0.1:${this.port}`);
 
   private constructor(options: FakeDifyOptions) {
     this.options = options;
@@ -319,6 +327,7 @@ export class FakeDify {
   }
 
   async close(): Promise<void> {
+    this.files.closeStalled();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -326,6 +335,7 @@ export class FakeDify {
   // ---------------------------------------------------------------------------------------------------------------
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.url?.startsWith('/files/') && this.files.handle(req, res)) return;
     const raw = await readAll(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;

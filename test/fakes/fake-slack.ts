@@ -7,6 +7,7 @@
  *   slack.failNext('chat.postMessage', { error: 'not_in_channel' })   // scripted platform error (ok:false)
  *   slack.failNext('chat.update', { status: 429, retryAfter: 1 })     // 429 with Retry-After (seconds)
  *   slack.failNext('auth.test', { status: 500 }, 3)                    // HTTP error, 3 times
+ *   slack.failNext('chat.postMessage', { error: 'msg_too_long' }, 1, 2) // the 3rd call fails (2 let through)
  *   slack.nativeStreaming = 'unknown_method'                   // chat.startStream answers this error ('ok' default)
  *   slack.messages.get(ts) / slack.threadMessages(channel, threadTs)   // what the channel shows now
  *   slack.streams.get(ts)                                      // native streams: text so far, stopped?
@@ -99,7 +100,8 @@ export class FakeSlack {
   readonly botId: string;
   readonly socket: FakeSocketMode;
 
-  private readonly failures = new Map<string, ScriptedFailure[]>();
+  /** Per method, what its next calls answer: a scripted failure, or undefined to let the call through. */
+  private readonly failures = new Map<string, (ScriptedFailure | undefined)[]>();
   private readonly files = new Map<string, { data: Buffer; mime: string }>();
   private tsCounter = 0;
   private url_ = '';
@@ -146,8 +148,10 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
-  failNext(method: string, failure: ScriptedFailure, times = 1): void {
+  /** The next `times` calls of `method`, after letting `after` calls through, answer `failure`. */
+  failNext(method: string, failure: ScriptedFailure, times = 1, after = 0): void {
     const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < after; i++) list.push(undefined);
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(method, list);
   }

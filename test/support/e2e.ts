@@ -5,6 +5,7 @@
 import { parseDeclarativeConfig } from '../../src/config/declarative-parse.js';
 import { applyDeclarativeConfig } from '../../src/config/declarative-apply.js';
 import type { Logger } from '../../src/observability/logger.js';
+import type { PlatformAdapter } from '../../src/adapters/types.js';
 import { startWeb, startWorker, type WebHandle, type WorkerHandle } from '../../src/main.js';
 import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from './runtime.js';
 
@@ -25,8 +26,16 @@ export async function startE2E(opts: {
   redisUrl?: string;
   /** Where the process logs (tests that assert log lines); silent by default. */
   logger?: Logger;
+  /** Real adapters built with test tuning (short timeouts) instead of the runtime's defaults. */
+  adapters?: PlatformAdapter[];
 }): Promise<E2E> {
-  const t = await createTestRuntime({ database: opts.database ?? 'sqlite', redisUrl: opts.redisUrl, env: opts.env, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const t = await createTestRuntime({
+    database: opts.database ?? 'sqlite',
+    redisUrl: opts.redisUrl,
+    env: opts.env,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.adapters ? { adapters: opts.adapters } : {}),
+  });
   const parsed = parseDeclarativeConfig(opts.yaml, opts.secrets, 'e2e.yaml');
   await applyDeclarativeConfig(parsed, { stores: t.runtime.repos, adapters: t.runtime.adapters });
   const worker = await startWorker(t.runtime);

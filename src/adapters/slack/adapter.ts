@@ -48,6 +48,8 @@ export interface SlackAdapterConfig {
     nativeMaxChars?: number;
     renderLimits?: Partial<RenderLimits>;
     retry?: Partial<RetryPolicy>;
+    /** Fetching one workflow file before uploading it; past it the file is linked. @defaultValue 60000 */
+    replyFileTimeoutMs?: number;
   };
 }
 
@@ -132,6 +134,7 @@ export function createSlackAdapter(deps: SlackAdapterConfig): SlackAdapter {
         logger: logger.child({ botId: bot.id }),
         stream: { minUpdateIntervalMs: deps.tuning?.minUpdateIntervalMs, nativeMaxChars: deps.tuning?.nativeMaxChars },
         renderLimits: deps.tuning?.renderLimits,
+        replyFileTimeoutMs: deps.tuning?.replyFileTimeoutMs,
       });
     },
 

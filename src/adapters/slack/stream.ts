@@ -1,6 +1,7 @@
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import type { Reply, ReplyFile, ReplyStream, SentRef } from '../types.js';
+import { DeliveryLog } from '../delivery-progress.js';
+import type { DeliveryProgress, Reply, ReplyFile, ReplyStream, SentRef } from '../types.js';
 import { SlackApiError } from './errors.js';
 import { contextBlock, escapeMrkdwn, renderSlackMessages, type RenderLimits } from './render.js';
 import type { SlackReplyTarget } from './slack-types.js';
@@ -13,7 +14,11 @@ import { SlackMessageWriter } from './writer.js';
  *   `unknown_method` / `not_allowed` answer is remembered per workspace so later answers skip the attempt.
  * - update: a placeholder posted at once, then chat.update with the text so far, at most once per
  *   `minUpdateIntervalMs` (chat.update is Tier 3; ~1/s per message is safe), coalescing everything in between.
- * Both continue an answer too long for one message in follow-up messages in the thread.
+ * Both continue an answer too long for one message in follow-up messages in the thread. The final text is the
+ * delivery's `text` part; the files follow as their own parts (see files.ts).
+ *
+ * An interrupted attempt (`interrupt`) ends the stream with its note: on Slack that is not final for the answer,
+ * because the next attempt simply opens a new stream (a new message) below it.
  */
 export interface SlackStreamOptions {
   api: SlackApi;
@@ -34,7 +39,7 @@ export interface SlackStreamOptions {
   now?: () => number;
   /** Called with where the answer lives, once it is final. */
   onPosted?: (where: { channel: string; threadTs?: string; ts: string[] }) => Promise<void>;
-  uploadFiles: (files: readonly ReplyFile[], where: { channel: string; threadTs?: string }) => Promise<void>;
+  uploadFiles: (files: readonly ReplyFile[], where: { channel: string; threadTs?: string }, progress: DeliveryProgress) => Promise<void>;
 }
 
 /** Slack errors meaning "this workspace has no native streaming". */
@@ -130,8 +135,15 @@ abstract class ThrottledStream implements ReplyStream {
   }
 
   protected abstract flush(text: string): Promise<void>;
-  abstract finish(reply: Reply): Promise<SentRef>;
-  abstract fail(reply: Reply): Promise<SentRef>;
+  abstract finish(reply: Reply, progress?: DeliveryProgress): Promise<SentRef>;
+
+  fail(reply: Reply, progress?: DeliveryProgress): Promise<SentRef> {
+    return this.finish(reply, progress);
+  }
+
+  async interrupt(note: string): Promise<void> {
+    await this.finish({ text: note });
+  }
 }
 
 class UpdatingStream extends ThrottledStream {
@@ -150,21 +162,14 @@ class UpdatingStream extends ThrottledStream {
     await this.writer.apply(renderSlackMessages(text, { limits: this.opts.renderLimits }));
   }
 
-  async finish(reply: Reply): Promise<SentRef> {
+  async finish(reply: Reply, progress: DeliveryProgress = new DeliveryLog()): Promise<SentRef> {
     await this.settle();
     await this.writer.apply(renderSlackMessages(reply.text, { footer: this.footerOf(reply), limits: this.opts.renderLimits }));
-    return this.done(reply);
-  }
-
-  fail(reply: Reply): Promise<SentRef> {
-    return this.finish(reply);
-  }
-
-  private async done(reply: Reply): Promise<SentRef> {
     const ts = this.writer.timestamps;
+    await progress.record('text', { text: true, ids: ts, data: { mode: 'update' } });
     const where = { channel: this.writer.channel, threadTs: this.writer.threadTs ?? (this.opts.target.direct ? undefined : ts[0]) };
     await this.opts.onPosted?.({ channel: where.channel, threadTs: where.threadTs, ts });
-    if (reply.files?.length) await this.opts.uploadFiles(reply.files, where);
+    if (reply.files?.length) await this.opts.uploadFiles(reply.files, where, progress);
     return { platformMessageId: ts[0] ?? '', data: { channel: this.writer.channel, threadTs: this.writer.threadTs, ts, mode: 'update' } };
   }
 }
@@ -196,7 +201,7 @@ class NativeStream extends ThrottledStream {
     }
   }
 
-  async finish(reply: Reply): Promise<SentRef> {
+  async finish(reply: Reply, progress: DeliveryProgress = new DeliveryLog()): Promise<SentRef> {
     await this.settle();
     let rest = reply.text.startsWith(this.sent) ? reply.text.slice(this.sent.length) : `\n\n${reply.text}`;
     let overflow = '';
@@ -221,12 +226,9 @@ class NativeStream extends ThrottledStream {
       await writer.apply(renderSlackMessages(overflow, { footer, limits: this.opts.renderLimits }));
       ts.push(...writer.timestamps);
     }
+    await progress.record('text', { text: true, ids: ts, data: { mode: 'native' } });
     await this.opts.onPosted?.({ channel, threadTs, ts });
-    if (reply.files?.length) await this.opts.uploadFiles(reply.files, { channel, threadTs });
+    if (reply.files?.length) await this.opts.uploadFiles(reply.files, { channel, threadTs }, progress);
     return { platformMessageId: this.streamTs, data: { channel, threadTs, ts, mode: 'native' } };
-  }
-
-  fail(reply: Reply): Promise<SentRef> {
-    return this.finish(reply);
   }
 }

@@ -18,6 +18,19 @@ export class SlackMessageWriter {
     this.items = existingTs.map((ts) => ({ ts, key: '' }));
   }
 
+  /**
+   * A writer continuing messages an earlier attempt posted from the same rendering (`postedTs` are the first of
+   * `messages`): they count as shown, so `apply` neither posts nor edits them again.
+   */
+  static resume(api: SlackApi, channel: string, threadTs: string | undefined, postedTs: readonly string[], messages: readonly SlackMessage[]): SlackMessageWriter {
+    const writer = new SlackMessageWriter(api, channel, threadTs, postedTs);
+    writer.items.forEach((item, i) => {
+      const message = messages[i];
+      if (message) item.key = JSON.stringify(message);
+    });
+    return writer;
+  }
+
   get timestamps(): string[] {
     return this.items.map((i) => i.ts);
   }
@@ -28,7 +41,8 @@ export class SlackMessageWriter {
     return this.items[0]?.ts ?? '';
   }
 
-  async apply(messages: readonly SlackMessage[]): Promise<void> {
+  /** `onPosted` is awaited after each new message is posted, with every timestamp so far. */
+  async apply(messages: readonly SlackMessage[], onPosted?: (timestamps: string[]) => Promise<void>): Promise<void> {
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i];
       if (!message) continue;
@@ -48,6 +62,7 @@ export class SlackMessageWriter {
           unfurl_media: false,
         });
         this.items.push({ ts: String(res.ts ?? ''), key });
+        await onPosted?.(this.timestamps);
       }
     }
     while (this.items.length > messages.length) {

@@ -1,8 +1,8 @@
 /**
  * The WeCom adapter: self-built app callbacks (`app`, encrypted XML) and smart bot callbacks (`smart_bot`,
  * encrypted JSON with the stream protocol). `ingest` runs verify → decode → normalize (pure modules) and only
- * touches the KeyValueStore for stream refreshes and once-a-day greetings; sending, downloads and checks use the
- * API client.
+ * touches the KeyValueStore for streams (opened, refreshed) and once-a-day greetings; sending, downloads and checks
+ * use the API client.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
@@ -60,6 +60,8 @@ export interface WecomAdapterConfig {
   sleep?: (ms: number) => Promise<void>;
   /** Minimum spacing of stream progress writes. @defaultValue 300 */
   streamPushIntervalMs?: number;
+  /** Fetching one workflow file before uploading it (app bots); past it the file is linked. @defaultValue 60000 */
+  replyFileTimeoutMs?: number;
 }
 
 export interface WecomAdapter extends PlatformAdapter {
@@ -211,10 +213,10 @@ export function createWecomAdapter(config: WecomAdapterConfig): WecomAdapter {
         if (result.message.conversation.type === 'group' && settings.groupPolicy === 'disabled') {
           return { kind: 'ignored', ack: { ...EMPTY_ACK }, reason: 'group messages are disabled for this bot' };
         }
-        const ack = settings.streaming
-          ? encrypted(streamReplyPlaintext(result.streamId, { content: '', finish: false }))
-          : { ...EMPTY_ACK };
-        return { kind: 'messages', messages: [result.message], ack };
+        if (!settings.streaming) return { kind: 'messages', messages: [result.message], ack: { ...EMPTY_ACK } };
+        // Known from now on: a refresh for a stream never opened is told to stop polling.
+        await streams.markOpened(bot.id, result.streamId);
+        return { kind: 'messages', messages: [result.message], ack: encrypted(streamReplyPlaintext(result.streamId, { content: '', finish: false })) };
       }
     }
   }
@@ -287,10 +289,10 @@ export function createWecomAdapter(config: WecomAdapterConfig): WecomAdapter {
       return createWecomSender({
         bot,
         settings: settingsOf(bot),
-        kv: config.kv,
         logger,
         api: () => apiClient(bot),
         streams,
+        replyFileTimeoutMs: config.replyFileTimeoutMs,
       });
     },
 

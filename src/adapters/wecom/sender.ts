@@ -3,15 +3,14 @@
  *
  * - app: `message/send` to the user, text or markdown per bot setting, split under 2048 bytes; the workflow's files
  *   (their bytes, or fetched from the workflow's own host) are uploaded (`media/upload`) and sent as image/file
- *   messages; other file URLs become links, and so does a file that cannot be fetched for good (too large, gone).
- *   Steps already delivered are remembered (KeyValueStore, 1 h) so a retried job does not send them twice.
+ *   messages; other file URLs become links, and so does a file that cannot be fetched or uploaded (with a warning).
+ *   Each text message and each file is a part of the delivery's progress: a retried delivery skips those sent.
  * - smart_bot: through the stream when the callback was answered with one, else once via response_url.
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
-import type { KeyValueStore } from '../../store/kv.js';
-import { isUploadable, ReplyFileError, replyFileBytes } from '../reply-files.js';
-import type { BotRuntime, Reply, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
+import { DeliveryLog } from '../delivery-progress.js';
+import { isUploadable, linkedFileWarning, replyFileBytes } from '../reply-files.js';
+import type { BotRuntime, DeliveryProgress, Reply, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
 import { MAX_MEDIA_BYTES, type WecomApiClient, type WecomMessageBody } from './api-client.js';
 import type { WecomSettings } from './config.js';
 import { WecomApiError } from './errors.js';
@@ -22,43 +21,36 @@ import type { SmartBotStreams } from './smart-bot.js';
 export interface WecomSenderDeps {
   bot: BotRuntime;
   settings: WecomSettings;
-  kv: KeyValueStore;
   logger: Logger;
   /** The API client of the bot's app; throws a configuration error when the bot has no corpId/secret. */
   api: () => WecomApiClient;
   streams: SmartBotStreams;
+  /** Fetching one workflow file before uploading it; past it the file is linked. @defaultValue 60000 */
+  replyFileTimeoutMs?: number;
 }
 
-const PROGRESS_TTL_MS = 3_600_000;
 /** WeCom sends images up to 10 MB as image messages; larger ones go as files (up to 20 MB). */
 const IMAGE_MESSAGE_MAX_BYTES = 10 * 1024 * 1024;
-
 
 export function createWecomSender(deps: WecomSenderDeps): ReplySender {
   const { bot, settings } = deps;
   const format = settings.replyFormat;
 
-  async function sendApp(target: AppReplyTarget, reply: Reply): Promise<SentRef> {
+  async function sendApp(target: AppReplyTarget, reply: Reply, progress: DeliveryProgress): Promise<SentRef> {
     const api = deps.api();
     const text = renderWecomText(withFileLinks(reply.text, (reply.files ?? []).filter((f) => !isUploadable(f))), format, reply.footer);
     const chunks = splitForWecom(text, WECOM_TEXT_LIMIT_BYTES);
     const uploads = (reply.files ?? []).filter(isUploadable);
-    // Chunks already delivered for this inbound message and this text: a retried job skips them.
-    const progressKey = target.msgId
-      ? `wecom:sent:${bot.id}:${target.msgId}:${createHash('sha256')
-          .update(`${text}\n${uploads.map((f) => f.name).join('\n')}`)
-          .digest('hex')
-          .slice(0, 24)}`
-      : undefined;
-    const done = progressKey ? Number(await deps.kv.get(progressKey)) || 0 : 0;
     const msgids: string[] = [];
-    let step = 0;
-    const deliver = async (fn: () => Promise<string | undefined>) => {
-      step += 1;
-      if (step <= done) return;
-      const id = await fn();
-      if (id) msgids.push(id);
-      if (progressKey) await deps.kv.set(progressKey, String(step), PROGRESS_TTL_MS);
+    const deliver = async (part: string, fn: () => Promise<{ msgid?: string; warning?: string }>, isText = false) => {
+      const done = progress.get(part);
+      if (done) {
+        msgids.push(...(done.ids ?? []));
+        return;
+      }
+      const { msgid, warning } = await fn();
+      if (msgid) msgids.push(msgid);
+      await progress.record(part, { ...(isText ? { text: true } : {}), ids: msgid ? [msgid] : [], ...(warning ? { warning } : {}) });
     };
     const sendBody = async (body: WecomMessageBody) => {
       const r = await api.sendMessage(target.agentId, { touser: target.toUser, ...body });
@@ -67,28 +59,32 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
     };
     const textBody = (content: string): WecomMessageBody =>
       format === 'markdown' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'text', text: { content } };
-    for (const chunk of chunks) await deliver(() => sendBody(textBody(chunk)));
-    for (const file of uploads) {
-      await deliver(async () => {
-        let data: Buffer;
+    for (const [i, chunk] of chunks.entries()) await deliver(`text:${i}`, async () => ({ msgid: await sendBody(textBody(chunk)) }), true);
+    for (const [i, file] of uploads.entries()) {
+      await deliver(`file:${i}`, async () => {
+        let body: WecomMessageBody;
         try {
-          data = await replyFileBytes(file, { maxBytes: MAX_MEDIA_BYTES });
+          const data = await replyFileBytes(file, { maxBytes: MAX_MEDIA_BYTES, timeoutMs: deps.replyFileTimeoutMs });
+          const isImage = (file.kind === 'image' || (file.mime ?? '').startsWith('image/')) && data.length <= IMAGE_MESSAGE_MAX_BYTES;
+          const mediaId = await api.uploadMedia(isImage ? 'image' : 'file', { name: file.name, mime: file.mime ?? 'application/octet-stream', data });
+          body = isImage ? { msgtype: 'image', image: { media_id: mediaId } } : { msgtype: 'file', file: { media_id: mediaId } };
         } catch (err) {
-          // Fetching again will not help (too large, gone, expired link): say where the file is instead.
-          if (!(err instanceof ReplyFileError) || err.retryable || !file.url) throw err;
-          deps.logger.warn({ botId: bot.id, code: err.code, file: file.name }, 'wecom: workflow file not uploaded; sending its link');
-          return sendBody(textBody(renderWecomText(fileLink(file), format)));
+          // Retrying would keep the customer waiting for a file that may never come: say where it is instead.
+          if (!file.url) throw err;
+          const warning = linkedFileWarning(file, err);
+          deps.logger.warn({ botId: bot.id, file: file.name, warning }, 'wecom: workflow file not uploaded; sending its link');
+          return { msgid: await sendBody(textBody(renderWecomText(fileLink(file), format))), warning };
         }
-        const isImage = (file.kind === 'image' || (file.mime ?? '').startsWith('image/')) && data.length <= IMAGE_MESSAGE_MAX_BYTES;
-        const mediaId = await api.uploadMedia(isImage ? 'image' : 'file', { name: file.name, mime: file.mime ?? 'application/octet-stream', data });
-        return sendBody(isImage ? { msgtype: 'image', image: { media_id: mediaId } } : { msgtype: 'file', file: { media_id: mediaId } });
+        return { msgid: await sendBody(body) };
       });
     }
     return { platformMessageId: msgids[0] ?? '', data: { msgids, chunks: chunks.length, files: uploads.length } };
   }
 
-  async function sendSmartBot(target: SmartBotReplyTarget, reply: Reply): Promise<SentRef> {
-    if (target.streamId) return deps.streams.finish(bot.id, { ...target, streamId: target.streamId }, reply, format);
+  async function sendSmartBot(target: SmartBotReplyTarget, reply: Reply, progress: DeliveryProgress): Promise<SentRef> {
+    const done = progress.get('text');
+    if (done) return { platformMessageId: done.ids?.[0] ?? '', data: { ...done.data } };
+    if (target.streamId) return deps.streams.finish(bot.id, { ...target, streamId: target.streamId }, reply, format, progress);
     if (!target.responseUrl) {
       throw new WecomApiError('no_reply_channel', 'The smart-bot message carried no response_url to answer through', {
         api: 'response_url',
@@ -99,13 +95,15 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
     // response_url takes one markdown message: files are linked.
     const text = renderWecomText(withFileLinks(reply.text, (reply.files ?? []).filter((f) => !f.data)), format, reply.footer);
     await deps.streams.postResponseUrl(target.responseUrl, text, format);
-    return { platformMessageId: `response_url:${bot.id}:${target.userId}:${target.receivedAt}`, data: { via: 'response_url' } };
+    const ref = { platformMessageId: `response_url:${bot.id}:${target.userId}:${target.receivedAt}`, data: { via: 'response_url' } };
+    await progress.record('text', { text: true, ids: [ref.platformMessageId], data: ref.data });
+    return ref;
   }
 
   const sender: ReplySender = {
-    async send(rawTarget: ReplyTarget, reply: Reply): Promise<SentRef> {
+    async send(rawTarget: ReplyTarget, reply: Reply, progress: DeliveryProgress = new DeliveryLog()): Promise<SentRef> {
       const target = readReplyTarget(rawTarget);
-      return target.mode === 'app' ? sendApp(target, reply) : sendSmartBot(target, reply);
+      return target.mode === 'app' ? sendApp(target, reply, progress) : sendSmartBot(target, reply, progress);
     },
   };
 
@@ -118,8 +116,10 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
       // The callback was not answered with a stream: buffer and answer once at the end.
       return {
         push: () => undefined,
-        finish: (reply) => sender.send(rawTarget, reply),
-        fail: (reply) => sender.send(rawTarget, reply),
+        finish: (reply, progress) => sender.send(rawTarget, reply, progress),
+        fail: (reply, progress) => sender.send(rawTarget, reply, progress),
+        // The one-use response_url is kept for the answer or the fallback.
+        interrupt: async () => undefined,
       };
     };
   }

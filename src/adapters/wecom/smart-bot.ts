@@ -10,14 +10,19 @@
  * Deadline: near the end of WeCom's polling window a refresh closes the stream with what exists plus a notice,
  * and the worker then delivers the full answer once through `response_url`. Which of the two ends the stream is
  * decided by one `setIfAbsent` on an end marker, so the answer is shown exactly once either way.
+ *
+ * `finish: true` is final for WeCom (it stops polling), so only the answer or the fallback ends a stream: a failed
+ * attempt that another follows writes a "retrying" note as unfinished content. A refresh for a stream that was
+ * never opened here (or whose state is gone) ends it at once and hands any late answer to response_url.
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { WecomCrypto } from '../../crypto/wecom-crypto.js';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import { isUploadable, replyFileBytes } from '../reply-files.js';
-import type { Reply, ReplyFile, ReplyStream, SentRef } from '../types.js';
+import { DeliveryLog } from '../delivery-progress.js';
+import { isUploadable, linkedFileWarning, replyFileBytes } from '../reply-files.js';
+import type { DeliveryProgress, Reply, ReplyFile, ReplyStream, SentRef } from '../types.js';
 import { transportError, translateWecomErrcode } from './errors.js';
 import type { SmartBotReplyTarget } from './normalize.js';
 import { renderWecomText, truncateUtf8, withFileLinks, WECOM_STREAM_LIMIT_BYTES, type WecomReplyFormat } from './render.js';
@@ -45,6 +50,8 @@ export interface StreamState {
   content: string;
   finish: boolean;
   images?: StreamImage[];
+  /** The content is a note between two attempts, not part of the answer. */
+  interim?: boolean;
 }
 
 const keys = (botId: string, streamId: string) => {
@@ -76,7 +83,7 @@ function parseState(raw: string | undefined): StreamState | undefined {
   try {
     const v = JSON.parse(raw) as Partial<StreamState>;
     if (typeof v.content === 'string' && typeof v.finish === 'boolean') {
-      return { content: v.content, finish: v.finish, ...(Array.isArray(v.images) ? { images: v.images } : {}) };
+      return { content: v.content, finish: v.finish, ...(Array.isArray(v.images) ? { images: v.images } : {}), ...(v.interim === true ? { interim: true } : {}) };
     }
   } catch {
     /* corrupt state reads as absent */
@@ -107,22 +114,34 @@ export class SmartBotStreams {
     this.pushIntervalMs = opts.pushIntervalMs ?? DEFAULT_PUSH_INTERVAL_MS;
   }
 
+  /** Marks a stream as opened: the message callback is being answered with its start. */
+  async markOpened(botId: string, streamId: string): Promise<void> {
+    await this.kv.setIfAbsent(keys(botId, streamId).state, JSON.stringify({ content: '', finish: false }), STATE_TTL_MS);
+  }
+
   /** What a refresh callback for `streamId` is answered with. */
   async answerRefresh(botId: string, streamId: string): Promise<StreamState> {
     const k = keys(botId, streamId);
     const state = parseState(await this.kv.get(k.state));
     if (state?.finish) return state;
+    if (!state) {
+      // Not opened here, or its state is gone: WeCom must stop polling. Claiming the end marker sends a worker
+      // still holding the message to response_url.
+      if (await this.kv.setIfAbsent(k.end, 'unknown', STATE_TTL_MS)) this.logger.info({ botId, streamId }, 'wecom refresh for an unknown stream: closed');
+      return { content: '', finish: true };
+    }
     const now = this.clock();
     let started = Number(await this.kv.get(k.start));
     if (!Number.isFinite(started) || started <= 0) {
       await this.kv.setIfAbsent(k.start, String(now), STATE_TTL_MS);
       started = Number(await this.kv.get(k.start)) || now;
     }
-    if (now - started < STREAM_CLOSE_AFTER_MS) return { content: state?.content ?? '', finish: false };
+    if (now - started < STREAM_CLOSE_AFTER_MS) return { content: state.content, finish: false };
     if (await this.kv.setIfAbsent(k.end, 'closed', STATE_TTL_MS)) {
       this.logger.info({ botId, streamId }, 'wecom stream closed at the polling deadline; answer goes to response_url');
-      const partial = truncateUtf8(state?.content ?? '', WECOM_STREAM_LIMIT_BYTES - Buffer.byteLength(STREAM_HANDOVER_NOTICE));
-      return { content: partial + STREAM_HANDOVER_NOTICE, finish: true };
+      // A "retrying" note is not kept as the last word: only the answer so far is.
+      const partial = state.interim ? '' : truncateUtf8(state.content, WECOM_STREAM_LIMIT_BYTES - Buffer.byteLength(STREAM_HANDOVER_NOTICE));
+      return { content: (partial + STREAM_HANDOVER_NOTICE).trimStart(), finish: true };
     }
     // The worker finished in between: its final state was written before it claimed the end marker.
     return parseState(await this.kv.get(k.state)) ?? { content: '', finish: false };
@@ -133,33 +152,46 @@ export class SmartBotStreams {
     return new KvReplyStream(this, botId, target, format);
   }
 
-  /** Writes an intermediate state (not finished). */
-  async writeProgress(botId: string, streamId: string, content: string): Promise<void> {
-    await this.kv.set(keys(botId, streamId).state, JSON.stringify({ content, finish: false }), STATE_TTL_MS);
+  /** Writes an intermediate state (not finished); `interim` marks a note between attempts. */
+  async writeProgress(botId: string, streamId: string, content: string, interim = false): Promise<void> {
+    const state: StreamState = { content, finish: false, ...(interim ? { interim: true } : {}) };
+    await this.kv.set(keys(botId, streamId).state, JSON.stringify(state), STATE_TTL_MS);
   }
 
   /**
    * Ends the stream with the final answer. When a refresh already closed it at the deadline, or WeCom's polling
    * window is over, the answer goes once through response_url instead.
    */
-  async finish(botId: string, target: SmartBotReplyTarget & { streamId: string }, reply: Reply, format: WecomReplyFormat): Promise<SentRef> {
+  async finish(
+    botId: string,
+    target: SmartBotReplyTarget & { streamId: string },
+    reply: Reply,
+    format: WecomReplyFormat,
+    progress: DeliveryProgress = new DeliveryLog(),
+  ): Promise<SentRef> {
     const k = keys(botId, target.streamId);
-    const { images, linked } = await this.streamFiles(botId, reply.files ?? []);
+    const { images, linked, warnings } = await this.streamFiles(botId, reply.files ?? []);
     const rendered = renderWecomText(withFileLinks(reply.text, linked), format, reply.footer);
     const content = truncateUtf8(rendered, WECOM_STREAM_LIMIT_BYTES);
     const final: StreamState = { content, finish: true, ...(images.length ? { images } : {}) };
     await this.kv.set(k.state, JSON.stringify(final), STATE_TTL_MS);
     const claimed = await this.kv.setIfAbsent(k.end, 'finished', STATE_TTL_MS);
     const late = target.receivedAt > 0 && this.clock() - target.receivedAt > STREAM_POLL_WINDOW_MS;
-    if (claimed && !late) {
-      return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'stream' } };
+    let via: 'stream' | 'response_url' | 'none' = 'stream';
+    if (!claimed || late) {
+      if (target.responseUrl) {
+        await this.postResponseUrl(target.responseUrl, rendered, format);
+        via = 'response_url';
+      } else {
+        this.logger.warn({ botId, streamId: target.streamId }, 'wecom stream closed before the answer and no response_url: answer not delivered');
+        via = 'none';
+      }
     }
-    if (!target.responseUrl) {
-      this.logger.warn({ botId, streamId: target.streamId }, 'wecom stream closed before the answer and no response_url: answer not delivered');
-      return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'none' } };
+    const data = { streamId: target.streamId, via };
+    if (via !== 'none') {
+      await progress.record('text', { text: true, ids: [target.streamId], data, ...(warnings.length ? { warning: warnings.join('; ') } : {}) });
     }
-    await this.postResponseUrl(target.responseUrl, rendered, format);
-    return { platformMessageId: target.streamId, data: { streamId: target.streamId, via: 'response_url' } };
+    return { platformMessageId: target.streamId, data };
   }
 
   /**
@@ -167,9 +199,10 @@ export class SmartBotStreams {
    * workflow's host; up to 10 of 2 MB) inline, every other file with a URL as a link. An image that cannot be
    * fetched is linked instead: it never holds the answer back.
    */
-  private async streamFiles(botId: string, files: readonly ReplyFile[]): Promise<{ images: StreamImage[]; linked: ReplyFile[] }> {
+  private async streamFiles(botId: string, files: readonly ReplyFile[]): Promise<{ images: StreamImage[]; linked: ReplyFile[]; warnings: string[] }> {
     const images: StreamImage[] = [];
     const linked: ReplyFile[] = [];
+    const warnings: string[] = [];
     for (const file of files) {
       const maybeImage = file.kind === 'image' || (file.mime ?? '').startsWith('image/');
       let data: Buffer | undefined;
@@ -177,13 +210,14 @@ export class SmartBotStreams {
         // A short timeout: WeCom stops polling the stream six minutes after the user's message.
         data = await replyFileBytes(file, { maxBytes: MAX_STREAM_IMAGE_BYTES, timeoutMs: STREAM_IMAGE_TIMEOUT_MS }).catch((err: unknown) => {
           this.logger.warn({ botId, code: (err as { code?: string }).code, file: file.name }, 'wecom: stream image not fetched; linking it');
+          warnings.push(linkedFileWarning(file, err));
           return undefined;
         });
       }
       if (data && isPngOrJpeg(data)) images.push({ base64: data.toString('base64'), md5: createHash('md5').update(data).digest('hex') });
       else linked.push(file);
     }
-    return { images, linked };
+    return { images, linked, warnings };
   }
 
   /**
@@ -264,19 +298,26 @@ class KvReplyStream implements ReplyStream {
       });
   }
 
-  private async end(reply: Reply): Promise<SentRef> {
+  /** Stops taking pushes and waits for the write in flight. */
+  private async stop(): Promise<void> {
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.chain;
-    return this.streams.finish(this.botId, this.target, reply, this.format);
   }
 
-  finish(reply: Reply): Promise<SentRef> {
-    return this.end(reply);
+  async finish(reply: Reply, progress?: DeliveryProgress): Promise<SentRef> {
+    await this.stop();
+    return this.streams.finish(this.botId, this.target, reply, this.format, progress);
   }
 
-  fail(reply: Reply): Promise<SentRef> {
-    return this.end(reply);
+  fail(reply: Reply, progress?: DeliveryProgress): Promise<SentRef> {
+    return this.finish(reply, progress);
+  }
+
+  /** Unfinished content: WeCom keeps polling, and the next attempt's text or the fallback replaces the note. */
+  async interrupt(note: string): Promise<void> {
+    await this.stop();
+    await this.streams.writeProgress(this.botId, this.target.streamId, renderWecomText(note, this.format), true);
   }
 }

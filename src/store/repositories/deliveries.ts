@@ -10,11 +10,23 @@ export type DeliveryKind = 'reply' | 'fallback' | 'notice';
 export class DeliveryRepository {
   constructor(private readonly db: Db) {}
 
-  /** Records a send about to happen (status pending). */
-  async start(input: { tenantId: string; messageId: string; runId: string | null; kind: DeliveryKind }): Promise<string> {
+  /** Records a send about to happen (status pending), with the parts earlier attempts delivered (`progress`). */
+  async start(input: { tenantId: string; messageId: string; runId: string | null; kind: DeliveryKind; progress?: unknown }): Promise<string> {
     const id = newId();
-    await this.db.delivery.create({ data: { id, ...input, status: 'pending', attempts: 1 } });
+    const { progress, ...row } = input;
+    await this.db.delivery.create({ data: { id, ...row, progress: toNullableJsonInput(progress ?? null), status: 'pending', attempts: 1 } });
     return id;
+  }
+
+  /** The parts of the reply on the platform so far, as recorded by the sender (JSON). */
+  async recordProgress(id: string, progress: unknown): Promise<void> {
+    await this.db.delivery.update({ where: { id }, data: { progress: toNullableJsonInput(progress) } });
+  }
+
+  /** The progress of the latest delivery of that kind (each attempt starts from the one before): null when none. */
+  async progressOf(messageId: string, kind: DeliveryKind): Promise<unknown> {
+    const latest = await this.db.delivery.findFirst({ where: { messageId, kind }, orderBy: { id: 'desc' }, select: { progress: true } });
+    return latest?.progress ?? null;
   }
 
   async markSent(id: string, input: { platformMessageId: string; ref: unknown }): Promise<void> {

@@ -34,6 +34,7 @@ export interface StatusUpdate {
   /** undefined leaves the column as it is; null clears it. */
   errorCode?: string | null;
   lastError?: string | null;
+  warning?: string | null;
   /** Stamps finishedAt. */
   finished?: boolean;
 }
@@ -135,13 +136,25 @@ export class MessageRepository {
     return this.db.message.findUnique({ where: { id } });
   }
 
-  /** Atomically moves the message from one of `from` to `to`; true when this call did. `running` counts an attempt. */
-  async claimForWorker(id: string, from: string[], to: string): Promise<boolean> {
+  /**
+   * Atomically moves the message from one of `from` to `to`; true when this call did. `running` takes a try from
+   * the retry budget; `firstAttemptAt` is stamped by the first claim (the caller saw none on the row).
+   */
+  async claimForWorker(id: string, from: string[], to: string, opts: { firstAttemptAt?: Date } = {}): Promise<boolean> {
     const { count } = await this.db.message.updateMany({
       where: { id, status: { in: from } },
-      data: { status: to, ...(to === 'running' ? { attempts: { increment: 1 } } : {}) },
+      data: {
+        status: to,
+        ...(to === 'running' ? { attempts: { increment: 1 } } : {}),
+        ...(opts.firstAttemptAt ? { firstAttemptAt: opts.firstAttemptAt } : {}),
+      },
     });
     return count === 1;
+  }
+
+  /** One more try taken from the retry budget (a retry inside a processing attempt). */
+  async addAttempt(id: string): Promise<void> {
+    await this.db.message.updateMany({ where: { id }, data: { attempts: { increment: 1 } } });
   }
 
   async setStatusForWorker(id: string, status: MessageStatus, update: StatusUpdate = {}): Promise<void> {
@@ -151,6 +164,7 @@ export class MessageRepository {
         status,
         ...(update.errorCode !== undefined ? { errorCode: update.errorCode } : {}),
         ...(update.lastError !== undefined ? { lastError: update.lastError } : {}),
+        ...(update.warning !== undefined ? { warning: update.warning } : {}),
         ...(update.finished ? { finishedAt: new Date() } : {}),
       },
     });

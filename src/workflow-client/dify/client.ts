@@ -73,7 +73,7 @@ export class DifyWorkflowClient implements WorkflowClient {
     const [info, parameters] = await Promise.all([this.appInfo(opts.signal), this.parameters(opts.signal)]);
     this.assertModeMatches(info);
     const inputs = this.buildInputs(req, parameters);
-    const files = await this.uploadFiles(req, parameters, opts.signal);
+    const files = await this.uploadFiles(req, parameters, opts);
     let streaming = this.useStreaming(info);
 
     let conversationId = this.config.kind === 'dify_chat' ? req.conversationId : undefined;
@@ -117,6 +117,7 @@ export class DifyWorkflowClient implements WorkflowClient {
         this.deps.guards,
         {
           signal: opts.signal,
+          budget: opts.budget,
           streaming: true,
           operation: 'run',
           mayRetry: () => !handler?.textDelivered,
@@ -146,7 +147,7 @@ export class DifyWorkflowClient implements WorkflowClient {
 
   private async runBlocking(req: WorkflowRequest, body: Record<string, unknown>, opts: RunOptions): Promise<RunOutcome> {
     const headers = req.traceId ? { 'X-Trace-Id': req.traceId } : {};
-    return callWithRetries(this.deps.guards, { signal: opts.signal, streaming: false, operation: 'run' }, async (control) => {
+    return callWithRetries(this.deps.guards, { signal: opts.signal, budget: opts.budget, streaming: false, operation: 'run' }, async (control) => {
       const response = await this.api.post(this.endpoints.run, body, control, headers);
       return readBlockingAnswer(await this.api.json(response), this.config.kind, this.config.outputSelector, this.api.baseUrl);
     });
@@ -224,14 +225,14 @@ export class DifyWorkflowClient implements WorkflowClient {
     return body;
   }
 
-  private async uploadFiles(req: WorkflowRequest, parameters: AppParameters | undefined, signal?: AbortSignal): Promise<DifyFileReference[]> {
+  private async uploadFiles(req: WorkflowRequest, parameters: AppParameters | undefined, { signal, budget }: RunOptions): Promise<DifyFileReference[]> {
     const payloads = req.files ?? [];
     if (payloads.length === 0) return [];
     const types = checkFiles(payloads, parameters?.files);
     const references: DifyFileReference[] = [];
     for (const [i, file] of payloads.entries()) {
       const type = types[i] ?? 'custom';
-      const reference = await callWithRetries(this.deps.guards, { signal, streaming: false, operation: 'upload' }, async (control) => {
+      const reference = await callWithRetries(this.deps.guards, { signal, budget, streaming: false, operation: 'upload' }, async (control) => {
         const response = await this.api.postForm('/files/upload', uploadForm(file, req.user), control);
         return fileReference(await this.api.json(response), type);
       });

@@ -42,7 +42,7 @@ export class HttpWorkflowClient implements WorkflowClient {
   async run(req: WorkflowRequest, opts: RunOptions = {}): Promise<WorkflowResult> {
     const startedAt = this.deps.clock();
     const body = this.body(req);
-    const answerBody = await callWithRetries(this.deps.guards, { signal: opts.signal, streaming: false, operation: 'http-run' }, (control) =>
+    const answerBody = await callWithRetries(this.deps.guards, { signal: opts.signal, budget: opts.budget, streaming: false, operation: 'http-run' }, (control) =>
       this.post(body, control, req.traceId),
     );
     const answer = this.answerOf(answerBody);

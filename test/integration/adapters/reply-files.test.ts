@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUploadable, replyFileBytes } from '../../../src/adapters/reply-files.js';
+import { isUploadable, ReplyFileError, replyFileBytes } from '../../../src/adapters/reply-files.js';
 import { startFakeFileHost, type FakeFileHost } from '../../fakes/fake-file-host.js';
 
 let host: FakeFileHost;
@@ -31,5 +31,14 @@ describe('reply file bytes', () => {
     await expect(replyFileBytes({ name: 'busy', url: busy, hostedByWorkflow: true }, { maxBytes: 100 })).rejects.toMatchObject({ code: 'reply_file_http_503', retryable: true });
     await expect(replyFileBytes({ name: 'gone', url: gone, hostedByWorkflow: true }, { maxBytes: 100 })).rejects.toMatchObject({ code: 'reply_file_http_404', retryable: false });
     await expect(replyFileBytes({ name: 'far', url: `${host.url}/files/x` }, { maxBytes: 100 })).rejects.toMatchObject({ code: 'reply_file_not_fetchable', retryable: false });
+  });
+
+  it('a body that stalls mid-transfer is a retryable ReplyFileError, not an internal error', async () => {
+    const url = host.stall('/files/stalls.pdf');
+    const started = Date.now();
+    const err: unknown = await replyFileBytes({ name: 'stalls.pdf', url, hostedByWorkflow: true }, { maxBytes: 10_000_000, timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplyFileError);
+    expect(err).toMatchObject({ code: 'reply_file_timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

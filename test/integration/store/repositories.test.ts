@@ -307,6 +307,21 @@ function repositoryContract(makeTestDatabase: () => TestDatabase) {
       expect(await repos.messages.getForWorker(id)).toMatchObject({ status: 'awaiting_approval', attempts: 2 });
     });
 
+    it('keeps the retry budget on the row: the first claim stamps firstAttemptAt, retries add tries', async () => {
+      const [row] = await repos.messages.insertBatch([message(a, uniqueId('budget'))]);
+      const id = row?.id ?? '';
+      expect(await repos.messages.getForWorker(id)).toMatchObject({ attempts: 0, firstAttemptAt: null, warning: null });
+      const first = new Date('2026-11-21T10:00:00.000Z');
+      expect(await repos.messages.claimForWorker(id, ['queued'], 'running', { firstAttemptAt: first })).toBe(true);
+      await repos.messages.addAttempt(id);
+      await repos.messages.addAttempt(id);
+      expect(await repos.messages.getForWorker(id)).toMatchObject({ attempts: 3, firstAttemptAt: first });
+      expect(await repos.messages.claimForWorker(id, ['running'], 'running')).toBe(true);
+      expect(await repos.messages.getForWorker(id)).toMatchObject({ attempts: 4, firstAttemptAt: first });
+      await repos.messages.setStatusForWorker(id, 'replied', { warning: 'file a.pdf could not be uploaded; sent as a link', finished: true });
+      expect(await repos.messages.getForWorker(id)).toMatchObject({ status: 'replied', warning: 'file a.pdf could not be uploaded; sent as a link' });
+    });
+
     it('setStatusForWorker sets, keeps or clears the error and stamps finishedAt', async () => {
       const [row] = await repos.messages.insertBatch([message(a, uniqueId('st'))]);
       const id = row?.id ?? '';
@@ -493,6 +508,23 @@ function repositoryContract(makeTestDatabase: () => TestDatabase) {
       expect(await repos.deliveries.findSentForWorker(messageId, 'fallback')).toBeNull();
       expect((await repos.deliveries.listForMessage(a.id, messageId)).map((d) => d.status)).toEqual(['failed', 'sent']);
       expect(await repos.deliveries.listForMessage(b.id, messageId)).toEqual([]);
+    });
+
+    it('carries a delivery\'s progress from attempt to attempt', async () => {
+      const [m] = await repos.messages.insertBatch([message(a, uniqueId('progress'))]);
+      const messageId = m?.id ?? '';
+      expect(await repos.deliveries.progressOf(messageId, 'reply')).toBeNull();
+      const first = await repos.deliveries.start({ tenantId: a.id, messageId, runId: null, kind: 'reply' });
+      const parts = { text: { text: true, ids: ['1700000000.000300'], data: { mode: 'post' } } };
+      await repos.deliveries.recordProgress(first, parts);
+      await repos.deliveries.markFailed(first, { errorCode: 'slack_upload_http_500', error: 'upload failed' });
+      expect(await repos.deliveries.progressOf(messageId, 'reply')).toEqual(parts);
+      expect(await repos.deliveries.progressOf(messageId, 'fallback')).toBeNull();
+      const second = await repos.deliveries.start({ tenantId: a.id, messageId, runId: null, kind: 'reply', progress: parts });
+      expect(await repos.deliveries.progressOf(messageId, 'reply')).toEqual(parts);
+      const more = { ...parts, 'file:0': { ids: ['F1'], warning: 'file a.pdf could not be uploaded; sent as a link' } };
+      await repos.deliveries.recordProgress(second, more);
+      expect(await repos.deliveries.progressOf(messageId, 'reply')).toEqual(more);
     });
 
     it('a paused run (human input) counts as finished', async () => {

@@ -252,11 +252,77 @@ describe('circuit breaker', () => {
     expect(fake.runRequests()).toHaveLength(2);
   });
 
+  test('one input that always fails counts once, however often it is retried; different failing inputs open it', async () => {
+    const deps = testDeps();
+    const config = configFor(fake, 'dify_chat', { settings: { retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { failureThreshold: 3, cooldownMs: 60_000 } } });
+    const breaker = () => deps.breakerRegistry.get(config.id, { failureThreshold: 3, cooldownMs: 60_000 });
+    const budget = (key: string) => ({ key, tryAgain: async () => true });
+    const failing = (req: { key: string }) => (req.key.startsWith('poison') || req.key.startsWith('down') ? { status: 500 } : undefined);
+    fake.script(failing);
+    // Three processing attempts of one message, four calls each: twelve failures, one input.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(await failure(createWorkflowClient(config, deps).run(request('poison'), { budget: budget('message-1') }))).toBeInstanceOf(UpstreamError);
+    }
+    expect(fake.runRequests()).toHaveLength(12);
+    expect(breaker().state()).toBe('closed');
+    expect((await createWorkflowClient(config, deps).run(request('healthy'), { budget: budget('message-2') })).answer).toBe('Echo: healthy');
+
+    // The backend failing everybody: three different inputs in a row.
+    for (let i = 0; i < 3; i++) await failure(createWorkflowClient(config, deps).run(request(`down ${i}`), { budget: budget(`message-down-${i}`) }));
+    expect(breaker().state()).toBe('open');
+    expect(await failure(createWorkflowClient(config, deps).run(request('healthy again'), { budget: budget('message-3') }))).toBeInstanceOf(CircuitOpenError);
+  });
+
+  test('429 is an upstream-health failure: rate limits from different inputs open it', async () => {
+    const deps = testDeps();
+    const config = configFor(fake, 'dify_chat', { settings: { retry: { attempts: 1 }, breaker: { failureThreshold: 2, cooldownMs: 60_000 } } });
+    fake.script(() => ({ status: 429, retryAfter: '0.01' }));
+    for (const key of ['a', 'b']) expect(await failure(createWorkflowClient(config, deps).run(request(key), { budget: { key, tryAgain: async () => true } }))).toBeInstanceOf(RateLimitError);
+    expect(await failure(createWorkflowClient(config, deps).run(request('c')))).toBeInstanceOf(CircuitOpenError);
+  });
+
+  test('a workflow that fails on this input proves the backend is up: it never opens the breaker', async () => {
+    fake.mode = 'workflow';
+    const deps = testDeps();
+    const config = configFor(fake, 'dify_workflow', { settings: { breaker: { failureThreshold: 1, cooldownMs: 60_000 } } });
+    fake.script(() => ({ workflowStatus: 'failed' }));
+    for (let i = 0; i < 3; i++) {
+      const err = await failure(createWorkflowClient(config, deps).run(request(`bad input ${i}`)));
+      expect(err).toBeInstanceOf(StreamError);
+      expect(err.retryable).toBe(false);
+    }
+    expect(deps.breakerRegistry.get(config.id, { failureThreshold: 1, cooldownMs: 60_000 }).state()).toBe('closed');
+  });
+
   test('permanent errors do not open it', async () => {
     const deps = testDeps();
     const config = configFor(fake, 'dify_chat', { settings: { breaker: { failureThreshold: 2, cooldownMs: 1_000 } } });
     fake.script(() => ({ status: 400, errorCode: 'invalid_param' }));
     for (let i = 0; i < 4; i++) expect(await failure(createWorkflowClient(config, deps).run(request(`v${i}`)))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('retry budget of the caller', () => {
+  test('every retry asks the budget with its delay; a refusal ends the call with the last failure', async () => {
+    fake.script(() => ({ status: 502 }));
+    const asked: number[] = [];
+    let left = 1;
+    const err = await failure(
+      clientFor(fake, 'dify_chat', { settings: { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } } }).run(request('budgeted'), {
+        budget: {
+          key: 'message-9',
+          tryAgain: async (afterMs) => {
+            asked.push(afterMs);
+            return left-- > 0;
+          },
+        },
+      }),
+    );
+    expect(err).toBeInstanceOf(UpstreamError);
+    // One retry granted, the second refused: two calls instead of the binding's four.
+    expect(fake.runRequests()).toHaveLength(2);
+    expect(asked).toHaveLength(2);
+    for (const ms of asked) expect(ms).toBeGreaterThan(0);
   });
 });
 

@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     expect(ok.database.provider).toBe('postgresql');
   });
 
+  it('reads the retry budget of a message: tries in all and time from the first', () => {
+    expect(loadConfig({}).queue).toMatchObject({ attempts: 8, timeBudgetMs: 300_000 });
+    expect(loadConfig({ JOB_ATTEMPTS: '3', JOB_TIME_BUDGET_MS: '60000' }).queue).toMatchObject({ attempts: 3, timeBudgetMs: 60_000 });
+    expect(() => loadConfig({ JOB_TIME_BUDGET_MS: '10' })).toThrow(/JOB_TIME_BUDGET_MS/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '' }).http.port).toBe(3000);
   });

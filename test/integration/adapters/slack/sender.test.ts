@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryLog } from '../../../../src/adapters/delivery-progress.js';
 import { SlackApiError } from '../../../../src/adapters/slack/errors.js';
 import { retryHintOf } from '../../../../src/errors.js';
 import { startFakeFileHost } from '../../../fakes/fake-file-host.js';
@@ -134,6 +135,79 @@ describe('Slack sender (against the fake Web API)', () => {
     } finally {
       await host.close();
     }
+  });
+
+  it('posts a file the workflow host cannot serve (503, redirect, stalled body) as a link, with a warning, and the answer once', async () => {
+    const host = await startFakeFileHost();
+    try {
+      const busy = host.fail('/files/busy.pdf', 503);
+      const moved = host.fail('/files/moved.pdf', 302, { location: host.serve('/internal/admin.pdf', Buffer.from('%PDF'), 'application/pdf') });
+      const stalled = host.stall('/files/stalled.pdf');
+      const good = host.serve('/files/good.csv', Buffer.from('a,b\n'), 'text/csv');
+      const { adapter } = slackAdapter(fake, { tuning: { replyFileTimeoutMs: 300 } });
+      const progress = new DeliveryLog();
+      await adapter.sender(slackBot(fake)).send(
+        channelTarget,
+        { text: 'your files', files: [busy, moved, stalled, good].map((url) => ({ name: url.split('/').pop()!, url, hostedByWorkflow: true })) },
+        progress,
+      );
+      const texts = fake.callsTo('chat.postMessage').map((c) => String(c.args.text));
+      expect(texts).toEqual(['your files', `<${busy}|busy.pdf>\n<${moved}|moved.pdf>\n<${stalled}|stalled.pdf>`]);
+      expect(fake.shares).toHaveLength(1);
+      expect(fake.uploads.get(fake.shares[0]?.fileIds[0] ?? '')?.data?.toString()).toBe('a,b\n');
+      expect(host.hits('/internal/admin.pdf')).toBe(0);
+      expect(progress.warnings).toEqual([
+        'file busy.pdf could not be uploaded (reply_file_http_503); sent as a link',
+        'file moved.pdf could not be uploaded (reply_file_http_302); sent as a link',
+        'file stalled.pdf could not be uploaded (reply_file_timeout); sent as a link',
+      ]);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a retried send continues where the last one stopped: nothing already posted is posted again', async () => {
+    const { adapter } = slackAdapter(fake, { tuning: { renderLimits: { messageChars: 5000 } } });
+    const sender = adapter.sender(slackBot(fake));
+    const text = Array.from({ length: 20 }, (_, i) => `Paragraph ${i} ${'lorem ipsum '.repeat(40)}`).join('\n\n');
+    const reply = { text, files: [{ name: 'a.csv', mime: 'text/csv', data: Buffer.from('1') }] };
+    const progress = new DeliveryLog();
+    // The answer's second message fails (a Slack error retrying does not fix within the call).
+    fake.failNext('chat.postMessage', { error: 'msg_too_long' }, 1, 1);
+    await expect(sender.send(channelTarget, reply, progress)).rejects.toBeInstanceOf(SlackApiError);
+    expect(progress.textDelivered).toBe(true);
+    expect(progress.get('text')?.ids).toHaveLength(1);
+    // Then sharing the file fails once.
+    fake.failNext('files.completeUploadExternal', { error: 'internal_error' });
+    await expect(sender.send(channelTarget, reply, progress)).rejects.toBeInstanceOf(SlackApiError);
+    const ref = await sender.send(channelTarget, reply, progress);
+
+    const posted = fake.callsTo('chat.postMessage').filter((c) => c.args.text !== undefined);
+    const shown = fake.threadMessages('C0CHAN', channelTarget.threadTs).map((m) => m.text);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown.length).toBe((ref.data?.ts as string[]).length);
+    expect(shown.join('\n\n')).toContain('Paragraph 19');
+    // Every message posted once (the failed call included), none edited, the file shared once.
+    expect(posted).toHaveLength(shown.length + 1);
+    expect(fake.callsTo('chat.update')).toHaveLength(0);
+    expect(fake.shares).toHaveLength(1);
+  });
+
+  it('a send after a streamed answer does not post the text again, only what is missing', async () => {
+    fake.nativeStreaming = 'unknown_method';
+    const { adapter } = slackAdapter(fake);
+    const sender = adapter.sender(slackBot(fake));
+    const stream = await sender.openStream!(channelTarget);
+    const progress = new DeliveryLog();
+    fake.failNext('files.completeUploadExternal', { error: 'internal_error' });
+    const reply = { text: 'streamed answer', files: [{ name: 'b.csv', mime: 'text/csv', data: Buffer.from('2') }] };
+    await expect(stream.finish(reply, progress)).rejects.toBeInstanceOf(SlackApiError);
+    expect(progress.get('text')).toMatchObject({ text: true, data: { mode: 'update' } });
+    const postsBefore = fake.callsTo('chat.postMessage').length;
+    const ref = await sender.send(channelTarget, reply, progress);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(postsBefore);
+    expect(ref.data).toMatchObject({ mode: 'update' });
+    expect(fake.shares).toHaveLength(1);
   });
 
   it('remembers threads it answered in, so later replies reach the bot', async () => {

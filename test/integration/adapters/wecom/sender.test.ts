@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryLog } from '../../../../src/adapters/delivery-progress.js';
 import type { BotRuntime } from '../../../../src/adapters/types.js';
 import { createWecomAdapter } from '../../../../src/adapters/wecom/adapter.js';
 import { WecomApiError } from '../../../../src/adapters/wecom/errors.js';
@@ -23,12 +24,13 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-function build(clock?: () => number) {
+function build({ clock, replyFileTimeoutMs }: { clock?: () => number; replyFileTimeoutMs?: number } = {}) {
   return createWecomAdapter({
     logger: silentLogger,
     kv: createMemoryKeyValueStore(),
     apiBaseUrl: fake.url,
     clock,
+    replyFileTimeoutMs,
     publicBaseUrl: 'https://sb.example.com',
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
     sleep: async () => undefined,
@@ -105,29 +107,42 @@ describe('app sender', () => {
     expect(sent[0]).toMatchObject({ markdown: { content: `Chart attached\n\n[secret.txt](${foreign})` } });
   });
 
-  it('a hosted file that is gone or redirects is sent as a link; one that fails for now is retried without resending the text', async () => {
+  it('a hosted file that is gone, redirects, answers 503 or stalls is sent once as a link, with a warning', async () => {
     const gone = files.fail('/files/gone.pdf', 404);
     // A redirect is not followed, even to a page that would answer: it could lead anywhere.
     const moved = files.fail('/files/moved.pdf', 302, { location: files.serve('/internal/admin.pdf', Buffer.from('%PDF internal'), 'application/pdf') });
-    const flaky = files.fail('/files/later.pdf', 503);
-    const sender = build().sender(appBot({ id: 'files-retry' }));
+    const busy = files.fail('/files/busy.pdf', 503);
+    const stalled = files.stall('/files/stalled.pdf');
+    const ok = files.serve('/files/ok.pdf', Buffer.from('%PDF-1.4 ok'), 'application/pdf');
+    const sender = build({ replyFileTimeoutMs: 300 }).sender(appBot({ id: 'files-linked' }));
     const reply = {
       text: 'Your documents',
-      files: [
-        { name: 'gone.pdf', url: gone, hostedByWorkflow: true },
-        { name: 'moved.pdf', url: moved, hostedByWorkflow: true },
-        { name: 'later.pdf', url: flaky, hostedByWorkflow: true },
-      ],
+      files: [gone, moved, busy, stalled, ok].map((url) => ({ name: url.split('/').pop()!, url, hostedByWorkflow: true })),
     };
-    const forMessage = { ...target, msgId: '7440000000000000077' };
-    await expect(sender.send(forMessage, reply)).rejects.toMatchObject({ code: 'reply_file_http_503', retryable: true });
-    files.serve('/files/later.pdf', Buffer.from('%PDF-1.4 later'), 'application/pdf');
-    await sender.send(forMessage, reply);
+    const progress = new DeliveryLog();
+    await sender.send({ ...target, msgId: '7440000000000000077' }, reply, progress);
     const sent = fake.sentMessages() as { msgtype: string; markdown?: { content: string } }[];
-    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'markdown', 'markdown', 'file']);
-    expect(sent.map((m) => m.markdown?.content)).toEqual(['Your documents', `[gone.pdf](${gone})`, `[moved.pdf](${moved})`, undefined]);
-    expect(fake.uploads.map((u) => u.filename)).toEqual(['later.pdf']);
+    expect(sent.map((m) => m.msgtype)).toEqual(['markdown', 'markdown', 'markdown', 'markdown', 'markdown', 'file']);
+    expect(sent.map((m) => m.markdown?.content)).toEqual([
+      'Your documents',
+      `[gone.pdf](${gone})`,
+      `[moved.pdf](${moved})`,
+      `[busy.pdf](${busy})`,
+      `[stalled.pdf](${stalled})`,
+      undefined,
+    ]);
+    expect(fake.uploads.map((u) => u.filename)).toEqual(['ok.pdf']);
     expect(files.hits('/internal/admin.pdf')).toBe(0);
+    expect(progress.textDelivered).toBe(true);
+    expect(progress.warnings).toEqual([
+      'file gone.pdf could not be uploaded (reply_file_http_404); sent as a link',
+      'file moved.pdf could not be uploaded (reply_file_http_302); sent as a link',
+      'file busy.pdf could not be uploaded (reply_file_http_503); sent as a link',
+      'file stalled.pdf could not be uploaded (reply_file_timeout); sent as a link',
+    ]);
+    // Sent again with the same progress (a retried job): nothing is sent twice.
+    await sender.send({ ...target, msgId: '7440000000000000077' }, reply, progress);
+    expect(fake.sentMessages()).toHaveLength(6);
   });
 
   it('a retried send skips the chunks already delivered', async () => {
@@ -136,8 +151,10 @@ describe('app sender', () => {
     const text = ['part one '.repeat(150), 'part two '.repeat(150), 'part three '.repeat(150)].join('\n\n');
     const forMessage = { ...target, msgId: '7440000000000000009' };
     fake.failNext('/cgi-bin/message/send', 40058, 1, 1); // the 2nd message fails for good
-    await expect(sender.send(forMessage, { text })).rejects.toBeInstanceOf(WecomApiError);
-    await sender.send(forMessage, { text });
+    const progress = new DeliveryLog();
+    await expect(sender.send(forMessage, { text }, progress)).rejects.toBeInstanceOf(WecomApiError);
+    expect(progress.textDelivered).toBe(true);
+    await sender.send(forMessage, { text }, progress);
     const contents = (fake.sentMessages() as { markdown: { content: string } }[]).map((m) => m.markdown.content);
     expect(contents).toHaveLength(3);
     expect(new Set(contents).size).toBe(3);
@@ -221,7 +238,7 @@ describe('smart bot answers', () => {
 
   it('past the polling deadline the stream closes with a notice and the full answer goes once to response_url', async () => {
     let now = Date.now();
-    const adapter = build(() => now);
+    const adapter = build({ clock: () => now });
     const bot = smartBot({ id: 'slow' });
     const msg = await receive(adapter, bot, now);
     const stream = await adapter.sender(bot).openStream!(msg.replyTarget);
@@ -268,6 +285,64 @@ describe('smart bot answers', () => {
       { msgtype: 'image', image: { base64: png.toString('base64'), md5: createHash('md5').update(png).digest('hex') } },
     ]);
     expect(files.hits('/files/tools/report.pdf')).toBe(0);
+  });
+
+  it('an interrupted attempt leaves the stream open with a note; the next attempt finishes it', async () => {
+    const adapter = build();
+    const bot = smartBot({ id: 'retrying' });
+    const now = Date.now();
+    const msg = await receive(adapter, bot, now);
+    const refresh = async () => {
+      const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+      if (r.kind !== 'answer') throw new Error('expected answer');
+      return (cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string } }).stream;
+    };
+    const first = await adapter.sender(bot).openStream!(msg.replyTarget);
+    first.push('half an ans');
+    await first.interrupt('_Interrupted, trying again…_');
+    expect(await refresh()).toEqual({ id: msg.replyTarget.streamId, finish: false, content: '_Interrupted, trying again…_' });
+    const second = await adapter.sender(bot).openStream!(msg.replyTarget);
+    second.push('the whole');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await refresh()).toMatchObject({ finish: false, content: 'the whole' });
+    await second.finish({ text: 'the whole answer' });
+    expect(await refresh()).toMatchObject({ finish: true, content: 'the whole answer' });
+    expect(fake.responses).toEqual([]);
+  });
+
+  it('at the polling deadline a stream showing a retrying note closes with the hand-over notice only', async () => {
+    let now = Date.now();
+    const adapter = build({ clock: () => now });
+    const bot = smartBot({ id: 'retrying-late' });
+    const msg = await receive(adapter, bot, now);
+    const refresh = async () => {
+      const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: msg.replyTarget.streamId } }, { now }), now), bot);
+      if (r.kind !== 'answer') throw new Error('expected answer');
+      return (cb.decryptJsonReply(r.body) as { stream: { finish: boolean; content: string } }).stream;
+    };
+    await (await adapter.sender(bot).openStream!(msg.replyTarget)).interrupt('_Interrupted, trying again…_');
+    expect((await refresh()).finish).toBe(false);
+    now += 340_000;
+    const closed = await refresh();
+    expect(closed.finish).toBe(true);
+    expect(closed.content).not.toContain('Interrupted');
+    expect(closed.content).toContain('the full answer follows');
+  });
+
+  it('a refresh for a stream it never opened finishes it at once; a late answer then goes to response_url', async () => {
+    const adapter = build();
+    const bot = smartBot({ id: 'forgotten' });
+    const now = Date.now();
+    const r = await adapter.ingest(cb.inbound(cb.smartBot({ msgtype: 'stream', stream: { id: 'streamNobodyOpened000000' } }, { now }), now), bot);
+    if (r.kind !== 'answer') throw new Error('expected answer');
+    expect((cb.decryptJsonReply(r.body) as { stream: { finish: boolean } }).stream.finish).toBe(true);
+    const sender = adapter.sender(bot);
+    const ref = await sender.send(
+      { mode: 'smart_bot', userId: 'u', streamId: 'streamNobodyOpened000000', responseUrl: fake.responseUrl('late'), receivedAt: now },
+      { text: 'late answer' },
+    );
+    expect(ref.data).toMatchObject({ via: 'response_url' });
+    expect(fake.responses).toEqual([{ msgtype: 'markdown', markdown: { content: 'late answer' } }]);
   });
 
   it('a stream finished in time is not also sent to response_url', async () => {
