@@ -15,7 +15,7 @@ import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../workflow-client/retry.js';
 import type { FilePayload } from '../types.js';
 import { transportError, translateWecomErrcode, WecomApiError } from './errors.js';
-import type { WecomTokenCache } from './token-cache.js';
+import type { AccessTokenCache } from '../token-cache.js';
 
 export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
@@ -23,7 +23,7 @@ export interface WecomApiClientOptions {
   baseUrl: string;
   corpId: string;
   secret: string;
-  tokens: WecomTokenCache;
+  tokens: AccessTokenCache;
   logger: Logger;
   /** Shared axios instance (timeouts set there). */
   http: AxiosInstance;
@@ -87,7 +87,7 @@ export class WecomApiClient {
   }
 
   private get creds() {
-    return { corpId: this.opts.corpId, secret: this.opts.secret, baseUrl: this.opts.baseUrl };
+    return { platform: 'wecom', appId: this.opts.corpId, secret: this.opts.secret, baseUrl: this.opts.baseUrl };
   }
 
   /** A valid access token (cached, single-flight). */
