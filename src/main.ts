@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createAdapterRegistry, type AdapterRegistry } from './adapters/registry.js';
 import type { PlatformAdapter } from './adapters/types.js';
+import { createDingtalkAdapter } from './adapters/dingtalk/index.js';
 import { createSlackAdapter } from './adapters/slack/index.js';
 import { createWecomAdapter } from './adapters/wecom/index.js';
 import { applyDeclarativeConfig, type ApplyReport } from './config/declarative-apply.js';
@@ -77,6 +78,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       overrides.adapters ?? [
         createWecomAdapter({ logger, kv, tokenKv, apiBaseUrl: config.platforms.wecomApiBase }),
         createSlackAdapter({ logger, kv, slackApiUrl: config.platforms.slackApiUrl }),
+        createDingtalkAdapter({ logger, kv, tokenKv, metrics, publicBaseUrl: config.http.publicBaseUrl }),
       ],
     );
     const queue = createQueue(

@@ -178,3 +178,23 @@ export function mapOutsideCode(md: string, fn: (s: string) => string, keepFences
   }
   return out.join('\n');
 }
+
+/** Workflow markdown → plain text: markers removed, links as "text (url)", code kept verbatim. */
+export function markdownToPlainText(md: string): string {
+  const text = mapOutsideCode(
+    md.replace(/\r\n?/g, '\n'),
+    (s) =>
+      s
+        .replace(/!\[([^\]\n]*)\]\(([^)\s]+)[^)]*\)/g, (_m, alt: string, url: string) => `${alt || 'image'} (${url})`)
+        .replace(/\[([^\]\n]+)\]\(([^)\s]+)[^)]*\)/g, (_m, label: string, url: string) => (label === url ? url : `${label} (${url})`))
+        .replace(/^ {0,3}#{1,6}\s+/, '')
+        .replace(/^(\s*)[-*+]\s+/, '$1• ')
+        .replace(/\*\*([^*\n]+)\*\*/g, '$1')
+        .replace(/__([^_\n]+)__/g, '$1')
+        .replace(/(^|[^*\w])\*([^*\n]+)\*(?!\*)/g, '$1$2')
+        .replace(/~~([^~\n]+)~~/g, '$1')
+        .replace(/<\/?font[^>]*>/g, ''),
+    false,
+  );
+  return text;
+}

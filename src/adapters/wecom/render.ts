@@ -12,13 +12,15 @@ import {
   MIN_SPLIT_BYTES,
   openingFence,
   splitMarkdown,
+  markdownToPlainText,
   splitPieces as splitPiecesUnder,
   truncateUtf8,
   type Fence,
   type SplitPiece,
 } from '../markdown-split.js';
-import type { ReplyFile } from '../types.js';
+import { fileLink, withFileLinks } from '../reply-files.js';
 
+export { fileLink, withFileLinks };
 export { closesFence, fenceStateAfter, MAX_FENCE_LINE_BYTES, MIN_SPLIT_BYTES, openingFence, truncateUtf8, type Fence, type SplitPiece };
 
 /** WeCom's limit for `text` and `markdown` content, in UTF-8 bytes. */
@@ -62,33 +64,10 @@ export function toWecomMarkdown(md: string): string {
 
 /** Workflow markdown → plain text: markers removed, links as "text (url)", code kept verbatim. */
 export function toWecomText(md: string): string {
-  const text = mapOutsideCode(
-    md.replace(/\r\n?/g, '\n'),
-    (s) =>
-      s
-        .replace(/!\[([^\]\n]*)\]\(([^)\s]+)[^)]*\)/g, (_m, alt: string, url: string) => `${alt || 'image'} (${url})`)
-        .replace(/\[([^\]\n]+)\]\(([^)\s]+)[^)]*\)/g, (_m, label: string, url: string) => (label === url ? url : `${label} (${url})`))
-        .replace(/^ {0,3}#{1,6}\s+/, '')
-        .replace(/^(\s*)[-*+]\s+/, '$1• ')
-        .replace(/\*\*([^*\n]+)\*\*/g, '$1')
-        .replace(/__([^_\n]+)__/g, '$1')
-        .replace(/(^|[^*\w])\*([^*\n]+)\*(?!\*)/g, '$1$2')
-        .replace(/~~([^~\n]+)~~/g, '$1')
-        .replace(/<\/?font[^>]*>/g, ''),
-    false,
-  );
-  return text;
+  return markdownToPlainText(md);
 }
 
 /** Renders the reply text (+ footer) for the bot's format. */
-/** The text followed by markdown links to `files` that have a URL (renderWecomText turns them into text as needed). */
-export function withFileLinks(text: string, files: readonly ReplyFile[]): string {
-  const links = files.filter((f) => f.url).map(fileLink);
-  return links.length ? `${text}\n\n${links.join('\n')}` : text;
-}
-
-export const fileLink = (f: ReplyFile): string => `[${f.name || 'file'}](${f.url})`;
-
 export function renderWecomText(markdown: string, format: WecomReplyFormat, footer?: string): string {
   const body = format === 'markdown' ? toWecomMarkdown(markdown) : toWecomText(markdown);
   if (!footer) return body;
