@@ -21,6 +21,7 @@ import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
 import { createApp } from './server/app.js';
+import { createConnectionSupervisor } from './server/connections.js';
 import { createDatabase, type Database } from './store/client.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
@@ -132,12 +133,21 @@ export async function applyConfigFile(runtime: Runtime, path: string, env: NodeJ
 export interface WebHandle {
   server: Server;
   url: string;
+  /** Starts/stops bot connections to match the database now (it also happens every few seconds). */
+  reconcileConnections(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Ingress, health, metrics and the console on one HTTP listener. */
-export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string } = {}): Promise<WebHandle> {
+export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string; connectionsReconcileMs?: number } = {}): Promise<WebHandle> {
   const { config, logger } = runtime;
+  const connections = createConnectionSupervisor({
+    listEnabled: () => runtime.repos.bots.listEnabled(),
+    adapters: runtime.adapters,
+    inbox: runtime.inbox,
+    logger,
+    intervalMs: opts.connectionsReconcileMs,
+  });
   const app = createApp({
     logger,
     hooks: {
@@ -150,6 +160,10 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     readiness: {
       database: () => runtime.database.ping(),
       queue: () => runtime.queue.ping(),
+    },
+    readinessDetails: () => {
+      const states = connections.states();
+      return states.length ? { connections: states } : {};
     },
     metricsRegistry: config.metricsEnabled ? runtime.metrics.registry : undefined,
     consoleRoot: join(packageRoot, 'admin-ui', 'dist'),
@@ -169,20 +183,16 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
   logger.info({ url }, 'web listening');
 
-  // Long-lived platform connections (Slack Socket Mode, ...) live with the web role.
-  const enabled = await runtime.repos.bots.listEnabled();
-  for (const bot of enabled) {
-    const adapter = runtime.adapters.get(bot.platform);
-    if (adapter?.start) {
-      await adapter.start(bot, { inbox: runtime.inbox }).catch((err: unknown) => logger.error({ err, botId: bot.id }, 'bot connection failed to start'));
-    }
-  }
+  // Long-lived platform connections (Slack Socket Mode, DingTalk Stream) live with the web role and follow the bots.
+  await connections.start();
 
   return {
     server,
     url,
+    reconcileConnections: () => connections.reconcile(),
     close: () =>
       new Promise<void>((resolve) => {
+        connections.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

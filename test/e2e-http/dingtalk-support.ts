@@ -3,6 +3,11 @@
  * issue), and a raw HTTP client for callbacks.
  */
 import { dingtalkCallbacks, OFFICIAL_CHECK_URL, type BuiltDingtalkCallback, type RobotFixture } from '../fakes/fake-dingtalk-callbacks.js';
+import { applyDeclarativeConfig } from '../../src/config/declarative-apply.js';
+import { parseDeclarativeConfig } from '../../src/config/declarative-parse.js';
+import { loadConfig } from '../../src/config/load.js';
+import { buildRuntime, startWeb, startWorker, type Runtime, type WebHandle, type WorkerHandle } from '../../src/main.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import { rawRequest, type RawResponse } from './wecom-support.js';
 
 export const DT = {
@@ -95,4 +100,34 @@ export function dingtalkSecrets(dify: { url: string; apiKey: string }): Record<s
 export function sendDingtalk(baseUrl: string, botId: string, built: BuiltDingtalkCallback, overrides: { headers?: Record<string, string>; search?: string } = {}): Promise<RawResponse> {
   const search = overrides.search ?? built.search;
   return rawRequest(baseUrl, 'POST', `/hooks/dingtalk/${botId}${search ? `?${search}` : ''}`, built.rawBody, { ...built.headers, ...overrides.headers });
+}
+
+/** A Switchboard process (web + worker, inline queue) on an environment, with fast connection reconciling. */
+export interface DingtalkNode {
+  runtime: Runtime;
+  web: WebHandle;
+  worker: WorkerHandle;
+  close(): Promise<void>;
+}
+
+export async function startDingtalkNode(env: Record<string, string>, yaml: string, secrets: Record<string, string>, opts: { reconcileMs?: number } = {}): Promise<DingtalkNode> {
+  const runtime = await buildRuntime(loadConfig(env), { logger: silentLogger });
+  try {
+    await applyDeclarativeConfig(parseDeclarativeConfig(yaml, secrets, 'e2e.yaml'), { stores: runtime.repos, adapters: runtime.adapters });
+    const worker = await startWorker(runtime);
+    const web = await startWeb(runtime, { port: 0, host: '127.0.0.1', connectionsReconcileMs: opts.reconcileMs ?? 200 });
+    return {
+      runtime,
+      web,
+      worker,
+      async close() {
+        await web.close();
+        await worker.close();
+        await runtime.close();
+      },
+    };
+  } catch (err) {
+    await runtime.close().catch(() => undefined);
+    throw err;
+  }
 }

@@ -66,7 +66,7 @@ export const dingtalkSettingsSchema = z.object({
   /** Answers as DingTalk markdown or plain text. @defaultValue 'markdown' */
   replyFormat: z.enum(['markdown', 'text']).default('markdown'),
   /** Stream mode: reconnect when no frame arrived for this long, seconds. @defaultValue 90 */
-  zombieTimeoutSec: z.number().int().min(5).max(3600).default(90),
+  zombieTimeoutSec: z.number().int().min(2).max(3600).default(90),
   /** Names the bot is @-mentioned by, stripped from the text where DingTalk leaves them in. */
   mentionNames: z.array(z.string().min(1).max(64)).max(10).default([]),
   /** Public base URL of this server, shown in the setup facts (callback URL). */

@@ -22,7 +22,7 @@ import { LRUCache } from 'lru-cache';
 import WebSocket from 'ws';
 import type { Logger } from '../../observability/logger.js';
 import { sleep } from '../../workflow-client/retry.js';
-import type { Inbox } from '../types.js';
+import type { ConnectionState, Inbox } from '../types.js';
 import type { DingtalkApiClient } from './api-client.js';
 import { isRecord, parseJsonObject, parseStreamFrame, type StreamFrame } from './decode.js';
 import type { RobotCallback } from './normalize.js';
@@ -34,18 +34,8 @@ export const STREAM_SUBSCRIPTIONS: ReadonlyArray<{ type: string; topic: string }
 ];
 export const STREAM_UA = 'switchboard-dingtalk/1';
 
-export type StreamState = 'connecting' | 'open' | 'backoff' | 'stopped';
-
-export interface StreamConnectionState {
-  botId: string;
-  state: StreamState;
-  /** When the current state began (ms). */
-  since: number;
-  /** Connections opened after the first. */
-  reconnects: number;
-  lastError?: string;
-  lastFrameAt?: number;
-}
+export type StreamConnectionState = ConnectionState;
+export type StreamState = ConnectionState['state'];
 
 export interface StreamClientOptions {
   botId: string;
