@@ -87,6 +87,7 @@ export async function startFakeDingtalkStream(opts: FakeStreamOptions = {}) {
   let failOpens: { status: number; remaining: number } | undefined;
   let ackHook: ((ack: FakeAck) => void | Promise<void>) | undefined;
   let seq = 0;
+  let pick = opts.pick ?? 'random';
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -155,7 +156,7 @@ export async function startFakeDingtalkStream(opts: FakeStreamOptions = {}) {
   function deliver(p: Pending): void {
     const targets = live();
     if (targets.length === 0) return; // waits for a connection
-    const chosen = opts.pick === 'all' ? targets : opts.pick === 'first' ? [targets[0]!] : [targets[Math.floor(Math.random() * targets.length)]!];
+    const chosen = pick === 'all' ? targets : pick === 'first' ? [targets[0]!] : [targets[Math.floor(Math.random() * targets.length)]!];
     p.attempts += 1;
     for (const conn of chosen) {
       p.sentTo.add(conn.id);
@@ -262,6 +263,10 @@ export async function startFakeDingtalkStream(opts: FakeStreamOptions = {}) {
       const conn = live()[0];
       if (conn) send(conn, { specVersion: '1.0', type: 'EVENT', headers: { contentType: 'application/json', messageId, eventType, eventId: randomUUID(), time: String(Date.now()), topic: eventType }, data: JSON.stringify(data) });
       return messageId;
+    },
+    /** How the next pushes choose their connection. */
+    setPick(mode: 'random' | 'first' | 'all') {
+      pick = mode;
     },
     silence(id?: string) {
       for (const c of select(id)) c.silent = true;
