@@ -20,7 +20,8 @@
  *   POST /robot/sendBySession?session=<id> (sessionWebhook)   → {errcode: 0}; expired session → {errcode: 310000}
  *
  * Scripting:
- *   fake.failNext(path, answer, times?)  the next `times` calls to `path` get `answer`: {status, code, message}
+ *   fake.failNext(path, answer, times?, after?)  after letting `after` calls through, the next `times` calls to `path`
+ *                                        get `answer`: {status, code, message}
  *                                        (e.g. QPS: {status: 403, code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi'}),
  *                                        or {errcode} for legacy paths
  *   fake.expireTokens()                  every issued token is rejected from now on
@@ -68,6 +69,8 @@ export interface FakeCard {
 
 export type FakeAnswer = { status: number; code?: string; message?: string } | { errcode: number; errmsg?: string };
 
+type Scripted = { answer: FakeAnswer; skip: number };
+
 const LEGACY = new Set(['/media/upload', '/robot/sendBySession']);
 
 export async function startFakeDingtalk(opts: FakeDingtalkOptions = {}) {
@@ -81,7 +84,7 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions = {}) {
   const files = new Map<string, { data: Buffer; mime: string; name: string }>();
   const uploads: Array<{ type: string; filename: string; size: number }> = [];
   const sessions = new Map<string, { expired: boolean }>();
-  const scripted = new Map<string, FakeAnswer[]>();
+  const scripted = new Map<string, Scripted[]>();
   const valid = new Set<string>();
   let seq = 0;
 
@@ -118,7 +121,11 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions = {}) {
     calls.push({ method: req.method ?? 'GET', path, query: { ...query, ...(query.access_token ? { access_token: '(token)' } : {}) }, token, body, at: Date.now() });
 
     const queue = scripted.get(path);
-    const scriptedAnswer = queue?.shift();
+    let scriptedAnswer: FakeAnswer | undefined;
+    if (queue?.length) {
+      if (queue[0]!.skip > 0) queue[0]!.skip -= 1;
+      else scriptedAnswer = queue.shift()!.answer;
+    }
     if (scriptedAnswer) {
       if ('errcode' in scriptedAnswer) return json(res, { errcode: scriptedAnswer.errcode, errmsg: scriptedAnswer.errmsg ?? `error ${scriptedAnswer.errcode}` });
       return fail(res, scriptedAnswer.status, scriptedAnswer.code ?? 'Error', scriptedAnswer.message ?? 'scripted failure');
@@ -216,9 +223,9 @@ export async function startFakeDingtalk(opts: FakeDingtalkOptions = {}) {
     cards,
     uploads,
     callsTo: (path: string) => calls.filter((c) => c.path === path),
-    failNext(path: string, answer: FakeAnswer, times = 1) {
+    failNext(path: string, answer: FakeAnswer, times = 1, after = 0) {
       const q = scripted.get(path) ?? [];
-      for (let i = 0; i < times; i++) q.push(answer);
+      for (let i = 0; i < times; i++) q.push({ answer, skip: i === 0 ? after : 0 });
       scripted.set(path, q);
     },
     expireTokens() {
