@@ -1,5 +1,6 @@
 /**
- * Scaled mode: two Switchboard processes share one database and each holds a Stream connection of the same app.
+ * Scaled mode: two Switchboard nodes (web + worker each, here in one test process) share one database and each holds
+ * a Stream connection of the same app.
  * DingTalk may deliver a message to either connection (the official FAQ: one picked at random per push), and may
  * repeat it on another. What this fake does is printed and asserted; correctness does not depend on it: every
  * message is answered exactly once, whichever connection (or connections) it came through.
@@ -12,7 +13,7 @@ import { prepareTestEnv } from '../support/runtime.js';
 import { DT, dingtalkSecrets, dingtalkYaml, message, startDingtalkNode, type DingtalkNode } from './dingtalk-support.js';
 import { settle, waitFor } from './wecom-support.js';
 
-describe('DingTalk Stream with two web processes holding connections of one app', () => {
+describe('DingTalk Stream with two Switchboard nodes holding connections of one app', () => {
   let dify: FakeDify;
   let dt: FakeDingtalk;
   let gw: FakeDingtalkStream;

@@ -3,12 +3,7 @@
  * issue), and a raw HTTP client for callbacks.
  */
 import { dingtalkCallbacks, OFFICIAL_CHECK_URL, type BuiltDingtalkCallback, type RobotFixture } from '../fakes/fake-dingtalk-callbacks.js';
-import { applyDeclarativeConfig } from '../../src/config/declarative-apply.js';
-import { parseDeclarativeConfig } from '../../src/config/declarative-parse.js';
-import { loadConfig } from '../../src/config/load.js';
-import { buildRuntime, startWeb, startWorker, type Runtime, type WebHandle, type WorkerHandle } from '../../src/main.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { rawRequest, type RawResponse } from './wecom-support.js';
+import { rawRequest, startNode, type RawResponse, type WecomNode } from './wecom-support.js';
 
 export const DT = {
   clientId: 'dinge2eclient0001',
@@ -102,32 +97,9 @@ export function sendDingtalk(baseUrl: string, botId: string, built: BuiltDingtal
   return rawRequest(baseUrl, 'POST', `/hooks/dingtalk/${botId}${search ? `?${search}` : ''}`, built.rawBody, { ...built.headers, ...overrides.headers });
 }
 
-/** A Switchboard process (web + worker, inline queue) on an environment, with fast connection reconciling. */
-export interface DingtalkNode {
-  runtime: Runtime;
-  web: WebHandle;
-  worker: WorkerHandle;
-  close(): Promise<void>;
-}
+/** A Switchboard process (web + worker, inline queue) on an environment, reconciling bot connections every 200 ms. */
+export type DingtalkNode = WecomNode;
 
-export async function startDingtalkNode(env: Record<string, string>, yaml: string, secrets: Record<string, string>, opts: { reconcileMs?: number } = {}): Promise<DingtalkNode> {
-  const runtime = await buildRuntime(loadConfig(env), { logger: silentLogger });
-  try {
-    await applyDeclarativeConfig(parseDeclarativeConfig(yaml, secrets, 'e2e.yaml'), { stores: runtime.repos, adapters: runtime.adapters });
-    const worker = await startWorker(runtime);
-    const web = await startWeb(runtime, { port: 0, host: '127.0.0.1', connectionsReconcileMs: opts.reconcileMs ?? 200 });
-    return {
-      runtime,
-      web,
-      worker,
-      async close() {
-        await web.close();
-        await worker.close();
-        await runtime.close();
-      },
-    };
-  } catch (err) {
-    await runtime.close().catch(() => undefined);
-    throw err;
-  }
+export function startDingtalkNode(env: Record<string, string>, yaml: string, secrets: Record<string, string>): Promise<DingtalkNode> {
+  return startNode(env, yaml, secrets, { connectionsReconcileMs: 200 });
 }

@@ -15,6 +15,7 @@
  */
 import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../workflow-client/retry.js';
+import { fileNameFrom } from '../file-names.js';
 import { readCapped } from '../reply-files.js';
 import type { AccessTokenCache, TokenCredentials } from '../token-cache.js';
 import type { FilePayload } from '../types.js';
@@ -327,21 +328,4 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** filename from `Content-Disposition` (plain or RFC 5987 `filename*`). */
-export function fileNameFrom(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
-  let name: string | undefined;
-  if (star?.[1]) {
-    try {
-      name = decodeURIComponent(star[1]);
-    } catch {
-      name = undefined;
-    }
-  }
-  name ??= /filename\s*=\s*"?([^";]+)"?/.exec(header)?.[1];
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we strip
-  return name ? name.replace(/[/\\\u0000-\u001f]/g, '_').slice(0, 200) : undefined;
 }
