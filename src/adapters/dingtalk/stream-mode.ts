@@ -120,6 +120,7 @@ export class DingtalkStreamClient {
       let outcome: SessionEnd;
       try {
         const { endpoint, ticket } = await this.opts.api.openStreamConnection(this.opts.gatewayUrl, STREAM_SUBSCRIPTIONS, STREAM_UA);
+        if (this.stopped) break;
         const url = new URL(endpoint);
         url.searchParams.set('ticket', ticket);
         outcome = await this.session(url);
@@ -152,6 +153,7 @@ export class DingtalkStreamClient {
         if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.terminate();
       };
       socket.on('open', () => {
+        if (this.stopped) return void socket.close(1000, 'stopping');
         openedAt = this.clock();
         this.current.lastFrameAt = openedAt;
         this.setState('open', this.opened++ > 0 ? { reconnects: this.current.reconnects + 1, lastError: undefined } : { lastError: undefined });

@@ -155,4 +155,19 @@ describe('DingTalk Stream client against the fake gateway', () => {
     await waitFor(() => gw!.acksFor('card-1').length > 0, 5_000, 'the 404 ack');
     expect(gw.acksFor('card-1')[0]).toMatchObject({ code: 404 });
   });
+
+  it('stop() while the ticket request or the handshake is in flight ends the loop and leaves no connection', async () => {
+    gw = await startFakeDingtalkStream(CLIENT);
+    for (const delay of [0, 5, 20, 60]) {
+      const { client: c } = build(gw, recordingInbox().inbox);
+      c.start();
+      await new Promise((r) => setTimeout(r, delay));
+      const started = Date.now();
+      await c.stop();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(c.state.state).toBe('stopped');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gw.connections).toHaveLength(0);
+  });
 });
