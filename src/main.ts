@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { createAdapterRegistry, type AdapterRegistry } from './adapters/registry.js';
 import type { PlatformAdapter } from './adapters/types.js';
+import { createDingtalkAdapter } from './adapters/dingtalk/index.js';
 import { createSlackAdapter } from './adapters/slack/index.js';
 import { createWecomAdapter } from './adapters/wecom/index.js';
 import { applyDeclarativeConfig, type ApplyReport } from './config/declarative-apply.js';
@@ -21,6 +22,7 @@ import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
 import { closeHttpServer } from './lifecycle/close-http-server.js';
 import { createApp } from './server/app.js';
+import { createConnectionSupervisor } from './server/connections.js';
 import { createDatabase, type Database } from './store/client.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
@@ -79,6 +81,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       overrides.adapters ?? [
         createWecomAdapter({ logger, kv, tokenKv, apiBaseUrl: config.platforms.wecomApiBase }),
         createSlackAdapter({ logger, kv, slackApiUrl: config.platforms.slackApiUrl }),
+        createDingtalkAdapter({ logger, kv, tokenKv, metrics, publicBaseUrl: config.http.publicBaseUrl }),
       ],
     );
     const queue = createQueue(
@@ -141,6 +144,8 @@ export async function applyConfigFile(runtime: Runtime, path: string, env: NodeJ
 export interface WebHandle {
   server: Server;
   url: string;
+  /** Starts/stops bot connections to match the database now (it also happens every few seconds). */
+  reconcileConnections(): Promise<void>;
   /**
    * Stops accepting, lets requests in flight finish for `graceMs` (default SHUTDOWN_REQUEST_GRACE_MS), then cuts
    * the connections still open.
@@ -149,8 +154,15 @@ export interface WebHandle {
 }
 
 /** Ingress, health, metrics and the console on one HTTP listener. */
-export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string } = {}): Promise<WebHandle> {
+export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string; connectionsReconcileMs?: number } = {}): Promise<WebHandle> {
   const { config, logger } = runtime;
+  const connections = createConnectionSupervisor({
+    listEnabled: () => runtime.repos.bots.listEnabled(),
+    adapters: runtime.adapters,
+    inbox: runtime.inbox,
+    logger,
+    intervalMs: opts.connectionsReconcileMs,
+  });
   const app = createApp({
     logger,
     hooks: {
@@ -164,6 +176,10 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     readiness: {
       database: () => runtime.database.ping(),
       queue: () => runtime.queue.ping(),
+    },
+    readinessDetails: () => {
+      const states = connections.states();
+      return states.length ? { connections: states } : {};
     },
     metricsRegistry: config.metricsEnabled ? runtime.metrics.registry : undefined,
     metricsToken: config.metricsToken,
@@ -193,19 +209,17 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`;
   logger.info({ url }, 'web listening');
 
-  // Long-lived platform connections (Slack Socket Mode, ...) live with the web role.
-  const enabled = await runtime.repos.bots.listEnabled();
-  for (const bot of enabled) {
-    const adapter = runtime.adapters.get(bot.platform);
-    if (adapter?.start) {
-      await adapter.start(bot, { inbox: runtime.inbox }).catch((err: unknown) => logger.error({ err, botId: bot.id }, 'bot connection failed to start'));
-    }
-  }
+  // Long-lived platform connections (Slack Socket Mode, DingTalk Stream) live with the web role and follow the bots.
+  await connections.start();
 
   return {
     server,
     url,
-    close: (graceMs = config.shutdownRequestGraceMs) => closeHttpServer(server, graceMs, logger),
+    reconcileConnections: () => connections.reconcile(),
+    close: (graceMs = config.shutdownRequestGraceMs) => {
+      connections.stop();
+      return closeHttpServer(server, graceMs, logger);
+    },
   };
 }
 

@@ -101,3 +101,11 @@ function tooLargeError(file: ReplyFile, maxBytes: number): ReplyFileError {
     retryable: false,
   });
 }
+
+/** The text followed by markdown links to `files` that have a URL (renderers turn them into text as needed). */
+export function withFileLinks(text: string, files: readonly ReplyFile[]): string {
+  const links = files.filter((f) => f.url).map(fileLink);
+  return links.length ? `${text}\n\n${links.join('\n')}` : text;
+}
+
+export const fileLink = (f: ReplyFile): string => `[${f.name || 'file'}](${f.url})`;

@@ -204,4 +204,17 @@ export interface PlatformAdapter {
   stop?(botId: string): Promise<void>;
   /** Release every resource (connections, timers). */
   close?(): Promise<void>;
+  /** The long-lived connections this process holds, for /readyz and the console. */
+  connectionStates?(): ConnectionState[];
+}
+
+/** One long-lived connection of a bot (DingTalk Stream, ...). */
+export interface ConnectionState {
+  botId: string;
+  state: 'connecting' | 'open' | 'backoff' | 'stopped';
+  /** When the current state began (ms since the epoch). */
+  since: number;
+  reconnects: number;
+  lastError?: string;
+  lastFrameAt?: number;
 }

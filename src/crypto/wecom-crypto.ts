@@ -1,19 +1,23 @@
 /**
- * WeCom (企业微信) callback message crypto: the scheme of the official WXBizMsgCrypt / WXBizJsonMsgCrypt samples.
+ * Callback message crypto of WeCom (企业微信) and DingTalk (钉钉): one implementation of the scheme of WeCom's
+ * WXBizMsgCrypt / WXBizJsonMsgCrypt samples, which DingTalk's DingCallbackCrypto follows byte for byte. The two
+ * platforms differ in parameters only (the receiver id, the error codes of their libraries, the timestamp unit and
+ * the shape of the encrypted answer), never in the algorithm; DingTalk's parameters live in dingtalk-crypto.ts.
  *
  * - key = base64decode(EncodingAESKey + '=') (32 bytes); AES-256-CBC; IV = key[0..16].
  * - plaintext = random(16) ‖ msgLen(4, big-endian) ‖ msg ‖ receiveId, PKCS#7-padded to a 32-byte block
  *   (pad value 1..32; Node's built-in padding assumes 16, so auto padding is off and we pad/unpad here).
  * - signature = sha1(sort([token, timestamp, nonce, encrypt]).join('')), lowercase hex, compared in constant time.
  *
- * Pure: no I/O, no clock. Every failure is a {@link WecomCryptoError} with a stable `code`, the official
- * −400xx library code as `wecomCode`, and an HTTP status (401 for a bad signature, 400 for the rest).
+ * Pure: no I/O, no clock. Every failure is a {@link CallbackCryptoError} of the platform's scheme with a stable
+ * `code`, the official library code (WeCom −400xx, DingTalk 9000xx), and an HTTP status (401 for a bad signature,
+ * 400 for the rest).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { constantTimeEqual } from './constant-time.js';
 
-export type WecomCryptoErrorCode =
+export type CallbackCryptoErrorCode =
   | 'bad_signature'
   | 'bad_base64'
   | 'bad_ciphertext'
@@ -21,6 +25,7 @@ export type WecomCryptoErrorCode =
   | 'bad_length'
   | 'receive_id_mismatch'
   | 'bad_aes_key';
+export type WecomCryptoErrorCode = CallbackCryptoErrorCode;
 
 /** The official library's error codes, kept for diagnostics and for matching WeCom's own documentation. */
 export const WECOM_CRYPTO_CODES: Readonly<Record<WecomCryptoErrorCode, number>> = {
@@ -33,18 +38,36 @@ export const WECOM_CRYPTO_CODES: Readonly<Record<WecomCryptoErrorCode, number>> 
   bad_base64: -40010,
 };
 
-/** A WeCom crypto failure. Messages never contain key material or plaintext. */
-export class WecomCryptoError extends AppError {
-  override readonly code: WecomCryptoErrorCode;
+/** A callback crypto failure of either platform. Messages never contain key material or plaintext. */
+export class CallbackCryptoError extends AppError {
+  override readonly code: CallbackCryptoErrorCode;
+  /** The code of the platform's official crypto library (WeCom −40001 …, DingTalk 900005 …). */
+  readonly libraryCode: number;
+
+  constructor(code: CallbackCryptoErrorCode, message: string, libraryCode: number) {
+    super(code, message, { status: code === 'bad_signature' ? 401 : 400, expose: code !== 'bad_signature' });
+    this.code = code;
+    this.libraryCode = libraryCode;
+  }
+}
+
+/** A WeCom crypto failure. */
+export class WecomCryptoError extends CallbackCryptoError {
   /** The official WXBizMsgCrypt error code (−40001 …). */
   readonly wecomCode: number;
 
   constructor(code: WecomCryptoErrorCode, message: string) {
-    super(code, message, { status: code === 'bad_signature' ? 401 : 400, expose: code !== 'bad_signature' });
-    this.code = code;
+    super(code, message, WECOM_CRYPTO_CODES[code]);
     this.wecomCode = WECOM_CRYPTO_CODES[code];
   }
 }
+
+/** What a platform using this scheme decides for itself: today, the error family its failures belong to. */
+export interface CallbackCryptoScheme {
+  error(code: CallbackCryptoErrorCode, message: string): CallbackCryptoError;
+}
+
+export const WECOM_CRYPTO_SCHEME: CallbackCryptoScheme = { error: (code, message) => new WecomCryptoError(code, message) };
 
 export const WECOM_BLOCK_SIZE = 32;
 const RANDOM_PREFIX = 16;
@@ -53,12 +76,12 @@ const HEADER = RANDOM_PREFIX + LENGTH_FIELD;
 const ENCODING_AES_KEY_RE = /^[A-Za-z0-9+/]{43}$/;
 
 /** Decodes a 43-character EncodingAESKey into the 32-byte AES key. */
-export function decodeEncodingAesKey(encodingAesKey: string): Buffer {
+export function decodeEncodingAesKey(encodingAesKey: string, scheme: CallbackCryptoScheme = WECOM_CRYPTO_SCHEME): Buffer {
   if (!ENCODING_AES_KEY_RE.test(encodingAesKey)) {
-    throw new WecomCryptoError('bad_aes_key', 'EncodingAESKey must be 43 characters of base64 (A–Z, a–z, 0–9, +, /)');
+    throw scheme.error('bad_aes_key', 'EncodingAESKey must be 43 characters of base64 (A–Z, a–z, 0–9, +, /)');
   }
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
-  if (key.length !== 32) throw new WecomCryptoError('bad_aes_key', 'EncodingAESKey does not decode to 32 bytes');
+  if (key.length !== 32) throw scheme.error('bad_aes_key', 'EncodingAESKey does not decode to 32 bytes');
   return key;
 }
 
@@ -67,10 +90,10 @@ export function decodeEncodingAesKey(encodingAesKey: string): Buffer {
  * A string is accepted only when it is exactly the canonical encoding of what it decodes to (one native encode:
  * several times cheaper than a regex over a kilobyte of ciphertext on the ingress hot path).
  */
-export function decodeBase64Strict(value: string): Buffer {
-  if (value.length === 0 || value.length % 4 !== 0) throw new WecomCryptoError('bad_base64', 'Encrypted payload is not valid base64');
+export function decodeBase64Strict(value: string, scheme: CallbackCryptoScheme = WECOM_CRYPTO_SCHEME): Buffer {
+  if (value.length === 0 || value.length % 4 !== 0) throw scheme.error('bad_base64', 'Encrypted payload is not valid base64');
   const decoded = Buffer.from(value, 'base64');
-  if (decoded.toString('base64') !== value) throw new WecomCryptoError('bad_base64', 'Encrypted payload is not valid base64');
+  if (decoded.toString('base64') !== value) throw scheme.error('bad_base64', 'Encrypted payload is not valid base64');
   return decoded;
 }
 
@@ -80,17 +103,18 @@ export function computeWecomSignature(token: string, timestamp: string, nonce: s
   return createHash('sha1').update(parts.join(''), 'utf8').digest('hex');
 }
 
-/** Throws `bad_signature` unless `signature` matches; constant time, case-sensitive (WeCom sends lowercase). */
+/** Throws `bad_signature` unless `signature` matches; constant time, case-sensitive (both platforms send lowercase). */
 export function verifyWecomSignature(
   token: string,
   signature: string,
   timestamp: string,
   nonce: string,
   encrypt: string,
+  scheme: CallbackCryptoScheme = WECOM_CRYPTO_SCHEME,
 ): void {
   const expected = computeWecomSignature(token, timestamp, nonce, encrypt);
   if (!constantTimeEqual(expected, signature)) {
-    throw new WecomCryptoError('bad_signature', 'Signature does not match');
+    throw scheme.error('bad_signature', 'Signature does not match');
   }
 }
 
@@ -99,21 +123,21 @@ export function pkcs7Pad(data: Buffer, blockSize = WECOM_BLOCK_SIZE): Buffer {
   return Buffer.concat([data, Buffer.alloc(pad, pad)]);
 }
 
-/** Removes WeCom's 32-byte PKCS#7 padding; every pad byte is checked. */
-export function pkcs7Unpad(data: Buffer, blockSize = WECOM_BLOCK_SIZE): Buffer {
+/** Removes the 32-byte PKCS#7 padding; every pad byte is checked. */
+export function pkcs7Unpad(data: Buffer, blockSize = WECOM_BLOCK_SIZE, scheme: CallbackCryptoScheme = WECOM_CRYPTO_SCHEME): Buffer {
   const pad = data.length > 0 ? data[data.length - 1]! : 0;
   if (pad < 1 || pad > blockSize || pad > data.length) {
-    throw new WecomCryptoError('bad_padding', 'Decrypted payload has invalid padding');
+    throw scheme.error('bad_padding', 'Decrypted payload has invalid padding');
   }
   let bad = 0;
   for (let i = data.length - pad; i < data.length; i++) bad |= data[i]! ^ pad;
-  if (bad !== 0) throw new WecomCryptoError('bad_padding', 'Decrypted payload has invalid padding');
+  if (bad !== 0) throw scheme.error('bad_padding', 'Decrypted payload has invalid padding');
   return data.subarray(0, data.length - pad);
 }
 
-function aesDecryptRaw(key: Buffer, ciphertext: Buffer): Buffer {
+function aesDecryptRaw(key: Buffer, ciphertext: Buffer, scheme: CallbackCryptoScheme): Buffer {
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
-    throw new WecomCryptoError('bad_ciphertext', 'Ciphertext length is not a multiple of the AES block size');
+    throw scheme.error('bad_ciphertext', 'Ciphertext length is not a multiple of the AES block size');
   }
   const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
   decipher.setAutoPadding(false);
@@ -126,14 +150,18 @@ function aesEncryptRaw(key: Buffer, padded: Buffer): Buffer {
   return Buffer.concat([cipher.update(padded), cipher.final()]);
 }
 
-export interface WecomCryptoOptions {
+export interface CallbackCryptoOptions {
   /** The callback Token. */
   token: string;
   /** The 43-character EncodingAESKey. */
   encodingAesKey: string;
-  /** CorpID for self-built apps, suite id for third-party suites, '' for the smart bot. */
+  /**
+   * The owner the plaintext ends with. WeCom: CorpID for self-built apps, suite id for third-party suites, '' for
+   * the smart bot. DingTalk: the app's clientId (AppKey), the corpId, or the suiteKey.
+   */
   receiveId: string;
 }
+export type WecomCryptoOptions = CallbackCryptoOptions;
 
 export interface EncryptedReply {
   encrypt: string;
@@ -143,15 +171,18 @@ export interface EncryptedReply {
 }
 
 /**
- * One bot's crypto. Cheap to construct (one base64 decode), so adapters may build one per request.
+ * One bot's callback crypto. Cheap to construct (one base64 decode), so adapters may build one per request.
  */
-export class WecomCrypto {
-  private readonly key: Buffer;
+export class CallbackCrypto {
+  protected readonly key: Buffer;
   private readonly token: string;
   private readonly receiveId: Buffer;
 
-  constructor(opts: WecomCryptoOptions) {
-    this.key = decodeEncodingAesKey(opts.encodingAesKey);
+  constructor(
+    opts: CallbackCryptoOptions,
+    protected readonly scheme: CallbackCryptoScheme,
+  ) {
+    this.key = decodeEncodingAesKey(opts.encodingAesKey, scheme);
     this.token = opts.token;
     this.receiveId = Buffer.from(opts.receiveId, 'utf8');
   }
@@ -162,7 +193,7 @@ export class WecomCrypto {
 
   /** Throws `bad_signature` unless the signature is right. */
   verify(signature: string, timestamp: string, nonce: string, encrypt: string): void {
-    verifyWecomSignature(this.token, signature, timestamp, nonce, encrypt);
+    verifyWecomSignature(this.token, signature, timestamp, nonce, encrypt, this.scheme);
   }
 
   /** Verifies the signature first, then decrypts: the order the official samples use. */
@@ -178,16 +209,17 @@ export class WecomCrypto {
 
   /** Decrypts and checks the receiveId; returns the message bytes. Does not check any signature. */
   decryptToBuffer(encrypt: string): Buffer {
-    const plain = pkcs7Unpad(aesDecryptRaw(this.key, decodeBase64Strict(encrypt)));
-    if (plain.length < HEADER) throw new WecomCryptoError('bad_length', 'Decrypted payload is shorter than its header');
+    const fail = this.scheme.error;
+    const plain = pkcs7Unpad(aesDecryptRaw(this.key, decodeBase64Strict(encrypt, this.scheme), this.scheme), WECOM_BLOCK_SIZE, this.scheme);
+    if (plain.length < HEADER) throw fail('bad_length', 'Decrypted payload is shorter than its header');
     const msgLen = plain.readUInt32BE(RANDOM_PREFIX);
     if (msgLen > plain.length - HEADER) {
-      throw new WecomCryptoError('bad_length', 'Message length field is out of range');
+      throw fail('bad_length', 'Message length field is out of range');
     }
     const msg = plain.subarray(HEADER, HEADER + msgLen);
     const receiveId = plain.subarray(HEADER + msgLen);
     if (receiveId.length !== this.receiveId.length || !constantTimeEqual(receiveId, this.receiveId)) {
-      throw new WecomCryptoError('receive_id_mismatch', 'Message was encrypted for another receiver');
+      throw fail('receive_id_mismatch', 'Message was encrypted for another receiver');
     }
     return msg;
   }
@@ -202,10 +234,17 @@ export class WecomCrypto {
     return aesEncryptRaw(this.key, padded).toString('base64');
   }
 
-  /** Encrypts and signs a passive reply (app XML or smart-bot JSON). */
+  /** Encrypts and signs a passive reply (WeCom app XML or smart-bot JSON, DingTalk's encrypted `success`). */
   encryptReply(message: string, timestamp: string, nonce: string): EncryptedReply {
     const encrypt = this.encrypt(message);
     return { encrypt, signature: this.signature(timestamp, nonce, encrypt), timestamp, nonce };
+  }
+}
+
+/** WeCom's parameters of the shared scheme, plus the smart bot's file encryption. */
+export class WecomCrypto extends CallbackCrypto {
+  constructor(opts: WecomCryptoOptions) {
+    super(opts, WECOM_CRYPTO_SCHEME);
   }
 
   /**
@@ -220,7 +259,7 @@ export class WecomCrypto {
 /** See {@link WecomCrypto.decryptMedia}; `key` is the 32-byte AES key. */
 export function decryptWecomMedia(key: Buffer, data: Buffer): Buffer {
   if (key.length !== 32) throw new WecomCryptoError('bad_aes_key', 'AES key must be 32 bytes');
-  return pkcs7Unpad(aesDecryptRaw(key, data));
+  return pkcs7Unpad(aesDecryptRaw(key, data, WECOM_CRYPTO_SCHEME));
 }
 
 /** The inverse of {@link decryptWecomMedia}, for fakes and tests. */

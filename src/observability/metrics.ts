@@ -109,6 +109,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     setBacklogSource(source: () => Promise<Backlog>) {
       backlogSource = source;
     },
+    platformConnections: new Gauge({
+      name: 'switchboard_platform_connection_state',
+      help: 'Long-lived platform connections (DingTalk Stream, ...) by bot and state: 1 for the current state',
+      labelNames: ['platform', 'bot', 'state'] as const,
+      registers: [registry],
+    }),
+    platformReconnects: new Counter({
+      name: 'switchboard_platform_reconnects_total',
+      help: 'Long-lived platform connections that ended and were reopened, by bot and reason',
+      labelNames: ['platform', 'bot', 'reason'] as const,
+      registers: [registry],
+    }),
     inFlight: new Gauge({
       name: 'switchboard_pipeline_in_flight',
       help: 'Messages being processed by this process',

@@ -12,6 +12,8 @@ export interface AppDeps {
   logger: Logger;
   hooks: Omit<HookRouteDeps, 'logger'>;
   readiness: Record<string, ReadinessCheck>;
+  /** Extra /readyz facts that do not decide readiness. */
+  readinessDetails?: () => Record<string, unknown>;
   metricsRegistry?: Registry;
   /** Bearer token /metrics requires, when set. */
   metricsToken?: string;
@@ -23,7 +25,7 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered by errorHandler; Koa's default handler would print stacks to stderr.
   app.silent = true;
   const router = new Router();
-  mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry, metricsToken: deps.metricsToken });
+  mountHealthRoutes(router, { checks: deps.readiness, metrics: deps.metricsRegistry, metricsToken: deps.metricsToken, details: deps.readinessDetails });
   mountHookRoutes(router, { logger: deps.logger, ...deps.hooks });
 
   app.use(errorHandler(deps.logger));

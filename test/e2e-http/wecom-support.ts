@@ -152,12 +152,12 @@ export interface WecomNode {
   close(): Promise<void>;
 }
 
-export async function startNode(env: Record<string, string>, yaml: string, secrets: Record<string, string>): Promise<WecomNode> {
+export async function startNode(env: Record<string, string>, yaml: string, secrets: Record<string, string>, opts: { connectionsReconcileMs?: number } = {}): Promise<WecomNode> {
   const runtime = await buildRuntime(loadConfig(env), { logger: silentLogger });
   try {
     await applyDeclarativeConfig(parseDeclarativeConfig(yaml, secrets, 'e2e.yaml'), { stores: runtime.repos, adapters: runtime.adapters });
     const worker = await startWorker(runtime);
-    const web = await startWeb(runtime, { port: 0, host: '127.0.0.1' });
+    const web = await startWeb(runtime, { port: 0, host: '127.0.0.1', connectionsReconcileMs: opts.connectionsReconcileMs });
     return {
       runtime,
       web,

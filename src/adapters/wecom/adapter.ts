@@ -40,7 +40,7 @@ import { fromCryptoError, transportError, WecomApiError, WecomDecodeError } from
 import { decodeAttachmentRef, normalizeAppCallback, normalizeSmartBotCallback } from './normalize.js';
 import { createWecomSender } from './sender.js';
 import { encryptJsonReply, SmartBotStreams, streamReplyPlaintext } from './smart-bot.js';
-import { WecomTokenCache } from './token-cache.js';
+import { AccessTokenCache } from '../token-cache.js';
 import { cryptoFor, readSignedQuery, verifySignedPayload } from './verify.js';
 
 export interface WecomAdapterConfig {
@@ -82,7 +82,7 @@ export function createWecomAdapter(config: WecomAdapterConfig): WecomAdapter {
   const clock = config.clock ?? Date.now;
   const logger = config.logger.child({ platform: 'wecom' });
   const http: AxiosInstance = createWecomHttp({ timeoutMs: config.http?.timeoutMs });
-  const tokens = new WecomTokenCache({ kv: config.tokenKv ?? config.kv, logger, clock });
+  const tokens = new AccessTokenCache({ kv: config.tokenKv ?? config.kv, logger, clock });
   const streams = new SmartBotStreams({ kv: config.kv, logger, http, clock, pushIntervalMs: config.streamPushIntervalMs });
   const clients = new LRUCache<string, WecomApiClient>({ max: 1000 });
   const settingsCache = new WeakMap<object, WecomSettings>();

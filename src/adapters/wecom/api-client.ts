@@ -14,8 +14,11 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../workflow-client/retry.js';
 import type { FilePayload } from '../types.js';
+import { fileNameFrom } from '../file-names.js';
 import { transportError, translateWecomErrcode, WecomApiError } from './errors.js';
-import type { WecomTokenCache } from './token-cache.js';
+import type { AccessTokenCache } from '../token-cache.js';
+
+export { fileNameFrom };
 
 export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
@@ -23,7 +26,7 @@ export interface WecomApiClientOptions {
   baseUrl: string;
   corpId: string;
   secret: string;
-  tokens: WecomTokenCache;
+  tokens: AccessTokenCache;
   logger: Logger;
   /** Shared axios instance (timeouts set there). */
   http: AxiosInstance;
@@ -87,7 +90,7 @@ export class WecomApiClient {
   }
 
   private get creds() {
-    return { corpId: this.opts.corpId, secret: this.opts.secret, baseUrl: this.opts.baseUrl };
+    return { platform: 'wecom', appId: this.opts.corpId, secret: this.opts.secret, baseUrl: this.opts.baseUrl };
   }
 
   /** A valid access token (cached, single-flight). */
@@ -270,26 +273,6 @@ interface RawResult {
   json?: Record<string, unknown>;
   bytes?: Buffer;
   headers: AxiosResponse['headers'];
-}
-
-/** filename from `Content-Disposition: attachment; filename="a.jpg"` (or RFC 5987 filename*). */
-export function fileNameFrom(header: unknown): string | undefined {
-  if (typeof header !== 'string') return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
-  if (star?.[1]) {
-    try {
-      return sanitizeName(decodeURIComponent(star[1]));
-    } catch {
-      /* fall through */
-    }
-  }
-  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
-  return plain?.[1] ? sanitizeName(plain[1]) : undefined;
-}
-
-function sanitizeName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we strip
-  return name.replace(/[/\\\u0000-\u001f]/g, '_').slice(0, 200);
 }
 
 /** The default axios instance for WeCom calls. */

@@ -9,7 +9,7 @@ export {
   type SendResult,
   type AgentInfo,
 } from './api-client.js';
-export { WecomTokenCache, tokenCacheKey, type TokenCacheOptions, type TokenCredentials } from './token-cache.js';
+export { AccessTokenCache, tokenCacheKey, type TokenCacheOptions, type TokenCredentials } from '../token-cache.js';
 export {
   WecomApiError,
   WecomVerifyError,

@@ -6,7 +6,11 @@ import { AppError } from '../../errors.js';
 export type ReadinessCheck = () => Promise<boolean>;
 
 /** `/healthz`: the process serves. `/readyz`: its dependencies (database, queue) answer. `/metrics`: Prometheus. */
-export function mountHealthRoutes(router: Router, deps: { checks: Record<string, ReadinessCheck>; metrics?: Registry; metricsToken?: string }) {
+/** `details` adds facts that inform without deciding readiness (the state of long-lived platform connections). */
+export function mountHealthRoutes(
+  router: Router,
+  deps: { checks: Record<string, ReadinessCheck>; metrics?: Registry; metricsToken?: string; details?: () => Record<string, unknown> },
+) {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -25,7 +29,7 @@ export function mountHealthRoutes(router: Router, deps: { checks: Record<string,
     );
     const ready = results.every(([, state]) => state === 'ok');
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results), ...deps.details?.() };
   });
 
   if (deps.metrics) {

@@ -98,7 +98,7 @@ describe('server: bad input through the real HTTP server', () => {
 
   describe('routing: 404 for what does not exist', () => {
     it('answers 404 unknown_platform for a platform without an adapter, whatever the method', async () => {
-      for (const platform of ['nope', 'dingtalk', 'SLACK', 'x'.repeat(300)]) {
+      for (const platform of ['nope', 'teams', 'SLACK', 'x'.repeat(300)]) {
         for (const method of ['POST', 'GET', 'PUT']) {
           const res = await rawRequest(url, { method, path: `/hooks/${platform}/${SLACK_BOT}`, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
           expect(res.status, `${method} ${platform.slice(0, 20)}`).toBe(404);
@@ -107,6 +107,12 @@ describe('server: bad input through the real HTTP server', () => {
           expect(error.message.length).toBeLessThan(80);
         }
       }
+    });
+
+    it('answers 404 unknown_bot for a bot of another platform (DingTalk has an adapter; this id is a Slack bot)', async () => {
+      const res = await rawRequest(url, { path: `/hooks/dingtalk/${SLACK_BOT}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(404);
+      expectErrorBody(res.text, 'unknown_bot');
     });
 
     it('answers 404 unknown_bot for an unknown bot id', async () => {

@@ -1,16 +1,19 @@
 /**
- * WeCom access tokens, one per (corpId, secret): an in-process lru-cache in front of the shared KeyValueStore
- * (Redis in scaled mode, so web and worker processes share a token), one fetch in flight per key, refreshed
- * early, and invalidated precisely when WeCom rejects the token we used. Keys hash the secret; tokens are never
- * logged.
+ * Platform access tokens (WeCom, DingTalk), one per (platform, app id, secret, API base): an in-process lru-cache
+ * in front of the shared KeyValueStore (Redis in scaled mode, so web and worker processes share a token; main seals
+ * it there), one fetch in flight per key, refreshed early, and invalidated precisely when the platform rejects the
+ * token we used. Keys hash the secret; tokens are never logged.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../../observability/logger.js';
-import type { KeyValueStore } from '../../store/kv.js';
+import type { Logger } from '../observability/logger.js';
+import type { KeyValueStore } from '../store/kv.js';
 
 export interface TokenCredentials {
-  corpId: string;
+  /** Key prefix: `wecom`, `dingtalk`. */
+  platform: string;
+  /** WeCom: the corpId; DingTalk: the clientId (AppKey). */
+  appId: string;
   secret: string;
   /** Part of the key so a private deployment and the public API never share tokens. */
   baseUrl?: string;
@@ -39,13 +42,13 @@ export interface TokenCacheOptions {
   maxEntries?: number;
 }
 
-/** The shared-store key of a credential pair: `wecom:token:<sha256(baseUrl, corpId, secret)>`, never the secret. */
+/** The shared-store key of a credential pair: `<platform>:token:<sha256(baseUrl, appId, secret)>`, never the secret. */
 export function tokenCacheKey(creds: TokenCredentials): string {
   const digest = createHash('sha256')
-    .update(`${creds.baseUrl ?? ''}\u0000${creds.corpId}\u0000${creds.secret}`)
+    .update(`${creds.baseUrl ?? ''}\u0000${creds.appId}\u0000${creds.secret}`)
     .digest('hex')
     .slice(0, 40);
-  return `wecom:token:${digest}`;
+  return `${creds.platform}:token:${digest}`;
 }
 
 function parseEntry(raw: string | undefined): Entry | undefined {
@@ -61,7 +64,7 @@ function parseEntry(raw: string | undefined): Entry | undefined {
   return undefined;
 }
 
-export class WecomTokenCache {
+export class AccessTokenCache {
   private readonly local: LRUCache<string, Entry>;
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly kv: KeyValueStore;
@@ -89,7 +92,7 @@ export class WecomTokenCache {
     return p;
   }
 
-  /** Forget `badToken` (WeCom answered 40014/42001 for it). A newer token fetched meanwhile is kept. */
+  /** Forget `badToken` (the platform rejected it). A newer token fetched meanwhile is kept. */
   async invalidate(creds: TokenCredentials, badToken: string): Promise<void> {
     const key = tokenCacheKey(creds);
     if (this.local.get(key)?.token === badToken) this.local.delete(key);
@@ -111,7 +114,7 @@ export class WecomTokenCache {
     } catch (err) {
       if (fallback) {
         // An early refresh failed but the token still works: keep serving it, try again on the next call.
-        this.logger.warn({ err: errSummary(err) }, 'wecom token refresh failed, using the current token until it expires');
+        this.logger.warn({ err: errSummary(err), platform: key.slice(0, key.indexOf(':')) }, 'access token refresh failed, using the current token until it expires');
         return fallback.token;
       }
       throw err;
