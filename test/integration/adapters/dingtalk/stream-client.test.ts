@@ -97,7 +97,7 @@ describe('DingTalk Stream client against the fake gateway', () => {
       expect(gaps[i]).toBeLessThan(ceiling + 600);
     });
     // The gateway saw the socket before the client's 'open' handler ran: wait for the client's side too.
-    await waitFor(() => client.state.state === 'open', 5000, 'the client to see its connection open');
+    await waitFor(() => client?.state.state === 'open', 5000, 'the client to see its connection open');
   });
 
   it('wrong credentials: the reason is kept in words, and attempts stay few', async () => {
