@@ -19,6 +19,8 @@ import { createWorkflowGateway } from './pipeline/workflow-gateway-default.js';
 import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
+import { createAdminDeps, type AdminOptions } from './admin/create.js';
+import { createAdminApi } from './admin/router.js';
 import { createApp } from './server/app.js';
 import { createDatabase, type Database } from './store/client.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
@@ -133,10 +135,22 @@ export interface WebHandle {
   close(): Promise<void>;
 }
 
-/** Ingress, health, metrics and the console on one HTTP listener. */
-export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string } = {}): Promise<WebHandle> {
+/** Ingress, health, metrics, the admin API and the console on one HTTP listener. */
+export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string; admin?: Partial<AdminOptions> } = {}): Promise<WebHandle> {
   const { config, logger } = runtime;
+  const admin = await createAdminDeps({
+    repos: runtime.repos,
+    adapters: runtime.adapters,
+    bots: runtime.bots,
+    kv: runtime.kv,
+    logger,
+    publicBaseUrl: config.http.publicBaseUrl,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.queue.name,
+    ...opts.admin,
+  });
   const app = createApp({
+    admin: createAdminApi(admin.deps),
     logger,
     hooks: {
       adapters: runtime.adapters,
@@ -179,11 +193,13 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   return {
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      await admin.close();
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and -, 2 to 63 characters');
+/** Names of tenants (slugs), workflows and bots: the admin API accepts the same. */
+export const resourceNameSchema = name;
 
 export const workflowDeclSchema = z
   .object({

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import { errorHandler } from './error-handler.js';
 import { requestId } from './request-id.js';
@@ -14,6 +14,8 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   metricsRegistry?: Registry;
   consoleRoot?: string;
+  /** The admin API (/api/v1, /api/docs). */
+  admin?: Middleware;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -26,6 +28,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(errorHandler(deps.logger));
   app.use(requestId);
+  if (deps.admin) app.use(deps.admin);
   app.use(router.routes());
   app.use(router.allowedMethods());
   // After the routes: platform callbacks never pass through it.
