@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from './config/load.js';
 import { AppError } from './errors.js';
+import { runUserCommand } from './admin/users/user-command.js';
 import { applyConfigFile, buildRuntime, startWeb, startWorker, type Runtime } from './main.js';
 import { createLogger } from './observability/logger.js';
 import { createDatabase } from './store/client.js';
@@ -15,6 +16,8 @@ Commands:
   worker                    queue consumer only (needs REDIS_URL)
   migrate                   apply pending database migrations and exit
   config apply -f <file>    apply a declarative config file (tenants, workflows, bots) and exit
+  user create --email <a> [--name <n>] [--admin] [--password-stdin]
+                            create a user who can sign in (--admin: instance administrator)
 
 Configuration comes from the environment; see .env.example.`;
 
@@ -89,6 +92,8 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'user':
+      return runUserCommand(rest, config);
     default:
       throw new AppError('usage', `unknown command "${command}"\n\n${USAGE}`, { status: 400 });
   }
