@@ -203,9 +203,10 @@ export const deleteWorkflow = defineRoute({
   ifMatch: true,
   async handler({ tenant, params, deps, ifMatch, audit }) {
     const before = await loadWorkflow(deps, tenant.id, params.workflowId);
+    const expected = expectedVersion(ifMatch, before.updatedAt);
     const bound = await deps.repos.bots.listByWorkflow(tenant.id, before.id);
     if (bound.length > 0) throw conflict('workflow_in_use', `bound to ${bound.map((b) => b.name).join(', ')}: bind those bots elsewhere first`);
-    if (!(await deps.repos.workflows.delete(tenant.id, before.id, expectedVersion(ifMatch, before.updatedAt)))) throw preconditionFailed();
+    if (!(await deps.repos.workflows.delete(tenant.id, before.id, expected))) throw preconditionFailed();
     audit({ action: 'workflow.deleted', targetType: 'workflow', targetId: before.id, before: presentWorkflow(before) });
   },
 });
