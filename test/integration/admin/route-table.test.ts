@@ -12,7 +12,7 @@ import type { AnyRoute } from '../../../src/admin/route.js';
 import { ADMIN_ROUTES } from '../../../src/admin/routes/index.js';
 import type { Runtime } from '../../../src/main.js';
 import { randomEncodingAesKey } from '../../fakes/fake-wecom-callbacks.js';
-import { ApiClient, forEachDatabase, makeUser, PASSWORD, startAdminServer, type AdminServer, type ApiResponse } from './support.js';
+import { ApiClient, forEachDatabase, makeUser, startAdminServer, type AdminServer, type ApiResponse } from './support.js';
 
 const API = '/api/v1';
 const tenantRoutes = ADMIN_ROUTES.filter((r) => r.access.kind === 'tenant');
