@@ -8,6 +8,8 @@ import { setSessionCookie } from './session-cookie.js';
 export async function startSession(ctx: Context, deps: AdminDeps, user: User): Promise<{ csrfToken: string }> {
   const token = newSecretToken('sbs');
   const now = deps.now();
+  // Sessions past their absolute expiry are of no use to anyone: sweep them as new ones are made.
+  await deps.repos.sessions.deleteExpired(now);
   await deps.repos.sessions.create({
     userId: user.id,
     tokenHash: hashToken(token),

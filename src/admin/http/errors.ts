@@ -1,4 +1,5 @@
 import { AppError } from '../../errors.js';
+import { isUniqueViolation } from '../../store/errors.js';
 
 /** One problem with one field of the input: where (`body`, `query`, `params`), which field, what is wrong. */
 export interface FieldIssue {
@@ -57,4 +58,14 @@ export function preconditionFailed(): ApiError {
 export function tooManyRequests(retryAfterMs: number, message = 'too many requests'): ApiError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new ApiError(429, 'rate_limited', `${message}; retry in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
+}
+
+/** Runs a write that may hit a unique key; a clash becomes 409 with the given code and message. */
+export async function conflictOnDuplicate<T>(write: Promise<T>, code: string, message: string): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(code, message);
+    throw err;
+  }
 }

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { PLATFORMS } from '../../adapters/types.js';
 import { resourceNameSchema } from '../../config/declarative-schema.js';
-import { isUniqueViolation } from '../../store/errors.js';
 import { APPROVAL_POLICIES, type BotInput, type BotRecord } from '../../store/repositories/bots.js';
 import { ROLES } from '../auth/principal.js';
 import { visibleCredentialFields } from '../bots/platform-schemas.js';
 import { maskCredentials, mergeCredentials, validateBotConfig } from '../bots/validate-bot.js';
 import type { AdminDeps } from '../deps.js';
 import { expectedVersion, nextUpdatedAt, type IfMatch } from '../http/etag.js';
-import { conflict, notFound, preconditionFailed, ValidationError } from '../http/errors.js';
+import { conflictOnDuplicate, notFound, preconditionFailed, ValidationError } from '../http/errors.js';
 import { defineRoute, type AuditInput } from '../route.js';
 import { id, iso, tenantParams, timestamp } from '../schemas/common.js';
 
@@ -89,14 +88,8 @@ async function saveBot(
   const valid = validateBotConfig(deps.adapters, next);
   await assertWorkflow(deps, tenant.id, next.workflowId);
   const expected = expectedVersion(call.ifMatch, before.updatedAt);
-  let saved: boolean;
-  try {
-    saved = await deps.repos.bots.replace(before.id, { ...next, ...valid }, expected, nextUpdatedAt(before.updatedAt, deps.now()));
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('name_taken', `this tenant has a bot named ${next.name}`);
-    throw err;
-  }
-  if (!saved) throw preconditionFailed();
+  const replacing = deps.repos.bots.replace(before.id, { ...next, ...valid }, expected, nextUpdatedAt(before.updatedAt, deps.now()));
+  if (!(await conflictOnDuplicate(replacing, 'name_taken', `this tenant has a bot named ${next.name}`))) throw preconditionFailed();
   deps.bots.invalidate(before.id);
   const after = await loadBot(deps, tenant.id, before.id);
   const presented = presentBot(deps, after);
@@ -176,13 +169,7 @@ export const createBot = defineRoute({
   async handler({ tenant, body, deps, audit, setEtag }) {
     const valid = validateBotConfig(deps.adapters, body);
     await assertWorkflow(deps, tenant.id, body.workflowId);
-    let botId: string;
-    try {
-      botId = await deps.repos.bots.create({ ...body, ...valid, tenantId: tenant.id });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('name_taken', `this tenant has a bot named ${body.name}`);
-      throw err;
-    }
+    const botId = await conflictOnDuplicate(deps.repos.bots.create({ ...body, ...valid, tenantId: tenant.id }), 'name_taken', `this tenant has a bot named ${body.name}`);
     deps.bots.invalidate(botId);
     const bot = await loadBot(deps, tenant.id, botId);
     const presented = presentBot(deps, bot);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { isUniqueViolation } from '../../store/errors.js';
 import type { Membership, User } from '../../store/repositories/index.js';
 import type { Role } from '../auth/principal.js';
 import { hashToken, newSecretToken } from '../auth/secret-tokens.js';
 import type { AdminDeps } from '../deps.js';
-import { conflict, notFound } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, notFound } from '../http/errors.js';
 import { defineRoute } from '../route.js';
 import { emailSchema, id, iso, isoOrNull, roleSchema, tenantParams, timestamp } from '../schemas/common.js';
 
@@ -101,17 +100,13 @@ export const addMember = defineRoute({
     if (user && (await deps.repos.memberships.get(tenant.id, user.id))) throw conflict('already_member', `${body.email} is a member already`);
     if (!user) {
       const fresh = newInvitation(deps);
-      try {
-        user = await deps.repos.users.createInvited({
-          email: body.email,
-          name: body.name ?? body.email.split('@')[0] ?? body.email,
-          passwordTokenHash: fresh.hash,
-          passwordTokenExpiresAt: fresh.expiresAt,
-        });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict('already_member', `${body.email} was added meanwhile`);
-        throw err;
-      }
+      const creating = deps.repos.users.createInvited({
+        email: body.email,
+        name: body.name ?? body.email.split('@')[0] ?? body.email,
+        passwordTokenHash: fresh.hash,
+        passwordTokenExpiresAt: fresh.expiresAt,
+      });
+      user = await conflictOnDuplicate(creating, 'already_member', `${body.email} was added meanwhile`);
       invitation = fresh.shown;
     }
     const membership = await deps.repos.memberships.grant({ tenantId: tenant.id, userId: user.id, role: body.role });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { resourceNameSchema } from '../../config/declarative-schema.js';
-import { isUniqueViolation } from '../../store/errors.js';
 import type { Tenant } from '../../store/repositories/index.js';
 import { ROLES } from '../auth/principal.js';
 import { expectedVersion, nextUpdatedAt } from '../http/etag.js';
-import { conflict, notFound, preconditionFailed } from '../http/errors.js';
+import { conflictOnDuplicate, notFound, preconditionFailed } from '../http/errors.js';
 import { defineRoute } from '../route.js';
 import { id, iso, tenantParams, timestamp } from '../schemas/common.js';
 import { tenantAccessSchema, tenantsOf } from '../schemas/users.js';
@@ -44,13 +43,7 @@ export const createTenant = defineRoute({
   status: 201,
   example: { body: { slug: 'acme', name: 'Acme Corp' } },
   async handler({ body, deps, audit, setEtag }) {
-    let tenant: Tenant;
-    try {
-      tenant = await deps.repos.tenants.create(body);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('slug_taken', `a tenant with the slug ${body.slug} exists`);
-      throw err;
-    }
+    const tenant = await conflictOnDuplicate(deps.repos.tenants.create(body), 'slug_taken', `a tenant with the slug ${body.slug} exists`);
     const presented = presentTenant(tenant);
     audit({ action: 'tenant.created', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, after: presented });
     setEtag(tenant.updatedAt);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { resourceNameSchema } from '../../config/declarative-schema.js';
 import { ConfigError } from '../../errors.js';
-import { isUniqueViolation } from '../../store/errors.js';
 import { maskSecret } from '../../store/repositories/mask.js';
 import { RESPONSE_MODES, WORKFLOW_KINDS, type WorkflowInput, type WorkflowSummary } from '../../store/repositories/workflows.js';
 import { httpBackendSettings, workflowSettings } from '../../workflow-client/index.js';
@@ -9,7 +8,7 @@ import type { WorkflowConfig } from '../../workflow-client/types.js';
 import { ROLES } from '../auth/principal.js';
 import type { AdminDeps } from '../deps.js';
 import { expectedVersion, nextUpdatedAt } from '../http/etag.js';
-import { conflict, notFound, preconditionFailed, ValidationError } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, notFound, preconditionFailed, ValidationError } from '../http/errors.js';
 import { defineRoute } from '../route.js';
 import { id, iso, tenantParams, timestamp } from '../schemas/common.js';
 
@@ -131,13 +130,7 @@ export const createWorkflow = defineRoute({
   example: { body: { name: 'support-chat', kind: 'dify_chat', baseUrl: 'https://dify.example.com/v1', apiKey: 'app-xxxxxxxxxxxxxxxx', inputMapping: { customer: '{{sender.id}}' }, responseMode: 'streaming', timeoutMs: 120000, settings: {} } },
   async handler({ tenant, body, deps, audit, setEtag }) {
     assertSettings(body.kind, body.settings);
-    let workflowId: string;
-    try {
-      workflowId = await deps.repos.workflows.create({ ...body, tenantId: tenant.id });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('name_taken', `this tenant has a workflow named ${body.name}`);
-      throw err;
-    }
+    const workflowId = await conflictOnDuplicate(deps.repos.workflows.create({ ...body, tenantId: tenant.id }), 'name_taken', `this tenant has a workflow named ${body.name}`);
     const workflow = await loadWorkflow(deps, tenant.id, workflowId);
     const presented = presentWorkflow(workflow);
     audit({ action: 'workflow.created', targetType: 'workflow', targetId: workflowId, after: presented });
@@ -176,14 +169,8 @@ export const updateWorkflow = defineRoute({
     };
     assertSettings(next.kind, next.settings);
     const expected = expectedVersion(ifMatch, before.updatedAt);
-    let saved: boolean;
-    try {
-      saved = await deps.repos.workflows.replace(before.id, next, expected, nextUpdatedAt(before.updatedAt, deps.now()));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('name_taken', `this tenant has a workflow named ${next.name}`);
-      throw err;
-    }
-    if (!saved) throw preconditionFailed();
+    const replacing = deps.repos.workflows.replace(before.id, next, expected, nextUpdatedAt(before.updatedAt, deps.now()));
+    if (!(await conflictOnDuplicate(replacing, 'name_taken', `this tenant has a workflow named ${next.name}`))) throw preconditionFailed();
     const after = await loadWorkflow(deps, tenant.id, before.id);
     audit({ action: 'workflow.updated', targetType: 'workflow', targetId: before.id, before: presentWorkflow(before), after: presentWorkflow(after) });
     setEtag(after.updatedAt);

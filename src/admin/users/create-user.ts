@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { isUniqueViolation } from '../../store/errors.js';
 import type { User, UserRepository } from '../../store/repositories/index.js';
 import { hashPassword, passwordSchema } from '../auth/passwords.js';
-import { conflict } from '../http/errors.js';
+import { conflictOnDuplicate } from '../http/errors.js';
 import { validate } from '../http/validate.js';
 import { emailSchema } from '../schemas/common.js';
 
@@ -21,10 +20,6 @@ export type NewUser = z.input<typeof newUserSchema> & { isInstanceAdmin: boolean
 export async function createUser(users: Pick<UserRepository, 'create'>, input: NewUser): Promise<User> {
   const valid = validate('body', newUserSchema, { email: input.email, name: input.name, password: input.password });
   const passwordHash = await hashPassword(valid.password);
-  try {
-    return await users.create({ email: valid.email, name: valid.name ?? valid.email.split('@')[0] ?? valid.email, passwordHash, isSuperAdmin: input.isInstanceAdmin });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('email_taken', `a user with the address ${valid.email} exists`);
-    throw err;
-  }
+  const creating = users.create({ email: valid.email, name: valid.name ?? valid.email.split('@')[0] ?? valid.email, passwordHash, isSuperAdmin: input.isInstanceAdmin });
+  return conflictOnDuplicate(creating, 'email_taken', `a user with the address ${valid.email} exists`);
 }
