@@ -5,6 +5,8 @@
  * admin) answers 403 exactly where the table says, without side effects; every successful change writes an audit
  * entry; and no answer of a full walk contains a stored secret.
  */
+import { readFileSync, existsSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../../src/admin/auth/principal.js';
 import { hashToken } from '../../../src/admin/auth/secret-tokens.js';
@@ -55,6 +57,30 @@ async function seedTenant(runtime: Runtime, slug: string): Promise<Fixture> {
   secrets.push(tokenSecret);
   const token = await repos.apiTokens.create({ userId: member.id, tenantId: tenant.id, name: 'member token', role: 'operator', tokenHash: hashToken(tokenSecret), expiresAt: null });
   return { tenantId: tenant.id, botId: bot.id, workflowId: workflow.id, userId: member.id, tokenId: token.id };
+}
+
+/** Everything the database holds, as text: the SQLite file and its WAL, or every row of the PostgreSQL schema. */
+async function databaseText(runtime: Runtime): Promise<string> {
+  const url = runtime.config.database.url;
+  if (url.startsWith('file:')) {
+    const file = url.slice('file:'.length);
+    return [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('\n');
+  }
+  const schema = new URL(url).searchParams.get('schema') as string;
+  const client = new pg.Client({ connectionString: url.replace(/\?.*$/, '') });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+    const rows: string[] = [];
+    for (const { table_name } of tables.rows) {
+      const res = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${schema}"."${table_name}" t`);
+      rows.push(...res.rows.map((r) => r.row));
+    }
+    expect(rows.length).toBeGreaterThan(10);
+    return rows.join('\n');
+  } finally {
+    await client.end();
+  }
 }
 
 function pathOf(route: AnyRoute, ids: Record<string, string>): string {
@@ -109,12 +135,15 @@ forEachDatabase('admin route table', (database) => {
     await makeUser(server.runtime, { email: 'root@example.com', instanceAdmin: true, password: rootPassword });
     root = new ApiClient(server.url);
     await root.login('root@example.com', rootPassword);
+    const sessionToken = (client: ApiClient) => secrets.push(client.cookie?.split('=')[1] as string);
+    sessionToken(root);
     columns.push({ label: 'instance admin', client: root, role: 'admin', token: false, instanceAdmin: true });
     for (const role of ROLES) {
       const password = secret(`${role}password`);
       const user = await makeUser(server.runtime, { email: `${role}@alpha.example.com`, tenantId: a.tenantId, role, password });
       const session = new ApiClient(server.url);
       await session.login(user.email, password);
+      sessionToken(session);
       columns.push({ label: `${role} session`, client: session, role, token: false, instanceAdmin: false });
       const tokenSecret = `sbp_${secret(`${role}token`).replace(/[^A-Za-z0-9]/g, '')}`;
       secrets.push(tokenSecret);
@@ -249,5 +278,9 @@ forEachDatabase('admin route table', (database) => {
     const audit = JSON.stringify(await server.runtime.database.db.auditLog.findMany());
     for (const value of secrets) expect(audit.includes(value)).toBe(false);
     expect(audit).toContain('"requestId"');
+    // Nor does the database file or dump hold any of them in clear text (hashed or sealed only).
+    const stored = await databaseText(server.runtime);
+    expect(stored).toContain('root@example.com');
+    for (const value of secrets) expect(stored.includes(value), 'a secret in clear text in the database').toBe(false);
   });
 });
