@@ -142,6 +142,7 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     repos: runtime.repos,
     adapters: runtime.adapters,
     bots: runtime.bots,
+    inbox: runtime.inbox,
     kv: runtime.kv,
     logger,
     publicBaseUrl: config.http.publicBaseUrl,

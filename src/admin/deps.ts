@@ -1,8 +1,8 @@
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Logger } from '../observability/logger.js';
-import type { BotCache } from '../pipeline/bot-cache.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { Repositories } from '../store/repositories/index.js';
+import type { BotChanges } from './bots/bot-changes.js';
 import type { AdminLimiters } from './http/rate-limit.js';
 
 export interface SessionPolicy {
@@ -20,8 +20,8 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 12 * 3600_000, ab
 export interface AdminDeps {
   repos: Repositories;
   adapters: AdapterRegistry;
-  /** Invalidated when a bot changes, so ingress in this process sees the change at once. */
-  bots: BotCache;
+  /** Announce every saved bot change here: caches and platform connections of every web process follow it. */
+  botChanges: BotChanges;
   /** Shared state: the first-run setup token's hash lives here (in Redis when scaled). */
   kv: KeyValueStore;
   limiters: AdminLimiters;

@@ -90,7 +90,7 @@ async function saveBot(
   const expected = expectedVersion(call.ifMatch, before.updatedAt);
   const replacing = deps.repos.bots.replace(before.id, { ...next, ...valid }, expected, nextUpdatedAt(before.updatedAt, deps.now()));
   if (!(await conflictOnDuplicate(replacing, 'name_taken', `this tenant has a bot named ${next.name}`))) throw preconditionFailed();
-  deps.bots.invalidate(before.id);
+  await deps.botChanges.announce(before.id);
   const after = await loadBot(deps, tenant.id, before.id);
   const presented = presentBot(deps, after);
   call.audit({ action, targetType: 'bot', targetId: before.id, before: presentBot(deps, before), after: presented });
@@ -170,7 +170,7 @@ export const createBot = defineRoute({
     const valid = validateBotConfig(deps.adapters, body);
     await assertWorkflow(deps, tenant.id, body.workflowId);
     const botId = await conflictOnDuplicate(deps.repos.bots.create({ ...body, ...valid, tenantId: tenant.id }), 'name_taken', `this tenant has a bot named ${body.name}`);
-    deps.bots.invalidate(botId);
+    await deps.botChanges.announce(botId);
     const bot = await loadBot(deps, tenant.id, botId);
     const presented = presentBot(deps, bot);
     audit({ action: 'bot.created', targetType: 'bot', targetId: botId, after: presented });
@@ -255,7 +255,7 @@ export const deleteBot = defineRoute({
   async handler({ tenant, params, deps, ifMatch, audit }) {
     const before = await loadBot(deps, tenant.id, params.botId);
     if (!(await deps.repos.bots.delete(tenant.id, before.id, expectedVersion(ifMatch, before.updatedAt)))) throw preconditionFailed();
-    deps.bots.invalidate(before.id);
+    await deps.botChanges.announce(before.id);
     audit({ action: 'bot.deleted', targetType: 'bot', targetId: before.id, before: presentBot(deps, before) });
   },
 });
