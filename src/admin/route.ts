@@ -72,6 +72,8 @@ export interface RouteSpec<A extends Access = Access, P = unknown, Q = unknown, 
   status?: 200 | 201 | 204;
   /** The route reads If-Match (updates and deletes of versioned resources). */
   ifMatch?: boolean;
+  /** A POST that changes nothing (a preview): it needs no audit entry. @defaultValue false */
+  readOnly?: boolean;
   /** A valid input, shown in the API reference and used by the route-table tests. */
   example?: { body?: unknown; query?: Record<string, string> };
   handler(call: Call<A, P, Q, B>): Promise<R extends z.ZodType ? z.input<R> : void>;
@@ -91,6 +93,7 @@ export interface AnyRoute {
   response: z.ZodType | null;
   status?: 200 | 201 | 204;
   ifMatch?: boolean;
+  readOnly?: boolean;
   example?: { body?: unknown; query?: Record<string, string> };
   handler(call: Call<Access, unknown, unknown, unknown>): Promise<unknown>;
 }

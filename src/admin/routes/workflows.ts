@@ -3,7 +3,7 @@ import { resourceNameSchema } from '../../config/declarative-schema.js';
 import { ConfigError } from '../../errors.js';
 import { maskSecret } from '../../store/repositories/mask.js';
 import { RESPONSE_MODES, WORKFLOW_KINDS, type WorkflowInput, type WorkflowSummary } from '../../store/repositories/workflows.js';
-import { httpBackendSettings, workflowSettings } from '../../workflow-client/index.js';
+import { httpBackendSettings, renderInputs, TEMPLATE_FIELDS, validateTemplate, workflowSettings } from '../../workflow-client/index.js';
 import type { WorkflowConfig } from '../../workflow-client/types.js';
 import { ROLES } from '../auth/principal.js';
 import type { AdminDeps } from '../deps.js';
@@ -51,6 +51,14 @@ async function loadWorkflow(deps: AdminDeps, tenantId: string, workflowId: strin
   const workflow = await deps.repos.workflows.get(tenantId, workflowId);
   if (!workflow) throw notFound('workflow');
   return workflow;
+}
+
+/** Each input template must parse now, not at the first message: 422 naming the input. */
+function assertInputMapping(mapping: Record<string, string>): void {
+  const issues = Object.entries(mapping).flatMap(([input, template]) =>
+    validateTemplate(template).map((problem) => ({ in: 'body' as const, path: `inputMapping.${input}`, code: 'template_invalid', message: problem })),
+  );
+  if (issues.length > 0) throw new ValidationError(issues);
 }
 
 /** The settings the workflow client will read must parse now, not at the first message. */
@@ -129,6 +137,7 @@ export const createWorkflow = defineRoute({
   status: 201,
   example: { body: { name: 'support-chat', kind: 'dify_chat', baseUrl: 'https://dify.example.com/v1', apiKey: 'app-xxxxxxxxxxxxxxxx', inputMapping: { customer: '{{sender.id}}' }, responseMode: 'streaming', timeoutMs: 120000, settings: {} } },
   async handler({ tenant, body, deps, audit, setEtag }) {
+    assertInputMapping(body.inputMapping);
     assertSettings(body.kind, body.settings);
     const workflowId = await conflictOnDuplicate(deps.repos.workflows.create({ ...body, tenantId: tenant.id }), 'name_taken', `this tenant has a workflow named ${body.name}`);
     const workflow = await loadWorkflow(deps, tenant.id, workflowId);
@@ -167,6 +176,7 @@ export const updateWorkflow = defineRoute({
       timeoutMs: body.timeoutMs ?? before.timeoutMs,
       settings: body.settings ?? before.settings,
     };
+    assertInputMapping(next.inputMapping);
     assertSettings(next.kind, next.settings);
     const expected = expectedVersion(ifMatch, before.updatedAt);
     const replacing = deps.repos.workflows.replace(before.id, next, expected, nextUpdatedAt(before.updatedAt, deps.now()));
@@ -198,4 +208,43 @@ export const deleteWorkflow = defineRoute({
   },
 });
 
-export const WORKFLOW_ROUTES = [listWorkflows, getWorkflow, createWorkflow, updateWorkflow, deleteWorkflow];
+export const previewInputs = defineRoute({
+  method: 'post',
+  path: '/tenants/:tenantId/workflows/preview-inputs',
+  operationId: 'previewWorkflowInputs',
+  summary: 'Render an input mapping against a sample message (nothing is saved or sent)',
+  tag: TAG,
+  access: builders,
+  params: tenantParams,
+  body: z.strictObject({
+    inputMapping: fields.inputMapping,
+    sample: z
+      .strictObject({
+        platform: z.string().max(32).default('wecom'),
+        text: z.string().max(4000).default('Hello, where is my order #1234?'),
+        senderId: z.string().max(128).default('user-1'),
+        senderName: z.string().max(128).optional(),
+        conversationType: z.enum(['direct', 'group']).default('direct'),
+        threadId: z.string().max(128).optional(),
+      })
+      .default({ platform: 'wecom', text: 'Hello, where is my order #1234?', senderId: 'user-1', conversationType: 'direct' }),
+  }),
+  response: z.object({ inputs: z.record(z.string(), z.string()), fields: z.array(z.string()).meta({ description: 'what {{ }} may name' }) }),
+  readOnly: true,
+  example: { body: { inputMapping: { customer: '{{sender.id}}', question: 'Q: {{message.text}}' }, sample: { text: 'Where is my parcel?' } } },
+  async handler({ tenant, body, deps }) {
+    assertInputMapping(body.inputMapping);
+    const { sample } = body;
+    const inputs = renderInputs(body.inputMapping, {
+      platform: sample.platform,
+      message: { id: 'sample-message', text: sample.text, receivedAt: deps.now().toISOString() },
+      sender: { id: sample.senderId, name: sample.senderName },
+      conversation: { id: 'sample-conversation', type: sample.conversationType, threadId: sample.threadId },
+      bot: { id: 'sample-bot', name: 'sample-bot' },
+      tenant: { id: tenant.id },
+    });
+    return { inputs, fields: [...TEMPLATE_FIELDS] };
+  },
+});
+
+export const WORKFLOW_ROUTES = [listWorkflows, previewInputs, getWorkflow, createWorkflow, updateWorkflow, deleteWorkflow];

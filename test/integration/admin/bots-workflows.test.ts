@@ -51,6 +51,20 @@ forEachDatabase('admin bots and workflows', (database) => {
     expect(bad.json.error.details.fields.map((f: { path: string }) => f.path)).toContain('baseUrl');
   });
 
+  it('checks input templates when saved and previews them against a sample message', async () => {
+    const bad = await builder.patch(`${API}/tenants/${tenantId}/workflows/${workflowId}`, { inputMapping: { who: '{{sender.id}}', oops: '{{constructor}}' } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['inputMapping.oops']);
+    const preview = await builder.post(`${API}/tenants/${tenantId}/workflows/preview-inputs`, {
+      inputMapping: { who: '{{sender.id}} ({{sender.name}})', question: 'Q: {{message.text}}', literal: '{{{{x}}' },
+      sample: { text: 'Where is my parcel?', senderId: 'u-42', senderName: 'Ada' },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.json.inputs).toEqual({ who: 'u-42 (Ada)', question: 'Q: Where is my parcel?', literal: '{{x}}' });
+    expect(preview.json.fields).toContain('message.text');
+    expect((await operator.post(`${API}/tenants/${tenantId}/workflows/preview-inputs`, { inputMapping: {} })).status).toBe(403);
+  });
+
   it('creates a bot checked by the adapter schema: 422 names the wrong credential field, never its value', async () => {
     const wrong = await builder.post(`${API}/tenants/${tenantId}/bots`, { ...botBody('bad'), credentials: { ...botBody('bad').credentials, encodingAesKey: 'short-key-value' } });
     expect(wrong.status).toBe(422);
@@ -135,5 +149,13 @@ forEachDatabase('admin bots and workflows', (database) => {
     expect(socket.credentials.properties.botToken.writeOnly).toBe(true);
     expect(socket.credentials.properties.appToken.writeOnly).toBe(true);
     expect(wecom.callbackPathPattern).toBe('/hooks/wecom/{botId}');
+    // Every mode says what it is and how to set it up.
+    for (const platform of res.json.items) {
+      for (const mode of platform.modes) {
+        expect(mode.summary, `${platform.platform}/${mode.mode}`).toEqual(expect.any(String));
+        expect(mode.steps.length, `${platform.platform}/${mode.mode}`).toBeGreaterThanOrEqual(2);
+      }
+    }
+    expect(socket.steps.join(' ')).toContain('connections:write');
   });
 });
