@@ -112,9 +112,7 @@ export const listBots = defineRoute({
   params: tenantParams,
   response: z.object({ items: z.array(botSchema) }),
   async handler({ tenant, deps }) {
-    const bots = await deps.repos.bots.list(tenant.id);
-    const records = await Promise.all(bots.map((b) => loadBot(deps, tenant.id, b.id)));
-    return { items: records.map((b) => presentBot(deps, b)) };
+    return { items: (await deps.repos.bots.listRecords(tenant.id)).map((b) => presentBot(deps, b)) };
   },
 });
 

@@ -84,6 +84,12 @@ export class BotRepository {
     return row ? { ...this.toRecord(row), createdAt: row.createdAt } : null;
   }
 
+  /** The tenant's bots with their credentials in clear (for the admin API to mask field by field), by name. */
+  async listRecords(tenantId: string): Promise<(BotRecord & { createdAt: Date })[]> {
+    const rows = await this.db.bot.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
+    return rows.map((row) => ({ ...this.toRecord(row), createdAt: row.createdAt }));
+  }
+
   /** A new bot (its id is made here); Prisma's unique violation (P2002) when the tenant has a bot of that name. */
   async create(input: BotInput): Promise<string> {
     assertBotInput(input);
