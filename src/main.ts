@@ -176,6 +176,9 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
+  }).catch(async (err: unknown) => {
+    await admin.close();
+    throw err;
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
