@@ -21,6 +21,8 @@ import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
 import { closeHttpServer } from './lifecycle/close-http-server.js';
+import { createAdminDeps, type AdminOptions } from './admin/create.js';
+import { createAdminApi } from './admin/router.js';
 import { createApp } from './server/app.js';
 import { createConnectionSupervisor } from './server/connections.js';
 import { createDatabase, type Database } from './store/client.js';
@@ -153,8 +155,11 @@ export interface WebHandle {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Ingress, health, metrics and the console on one HTTP listener. */
-export async function startWeb(runtime: Runtime, opts: { port?: number; host?: string; connectionsReconcileMs?: number } = {}): Promise<WebHandle> {
+/** Ingress, health, metrics, the admin API and the console on one HTTP listener. */
+export async function startWeb(
+  runtime: Runtime,
+  opts: { port?: number; host?: string; connectionsReconcileMs?: number; admin?: Partial<AdminOptions> } = {},
+): Promise<WebHandle> {
   const { config, logger } = runtime;
   const connections = createConnectionSupervisor({
     listEnabled: () => runtime.repos.bots.listEnabled(),
@@ -163,7 +168,20 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     logger,
     intervalMs: opts.connectionsReconcileMs,
   });
+  const admin = await createAdminDeps({
+    repos: runtime.repos,
+    adapters: runtime.adapters,
+    bots: runtime.bots,
+    inbox: runtime.inbox,
+    kv: runtime.kv,
+    logger,
+    publicBaseUrl: config.http.publicBaseUrl,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.queue.name,
+    ...opts.admin,
+  });
   const app = createApp({
+    admin: createAdminApi(admin.deps),
     logger,
     hooks: {
       adapters: runtime.adapters,
@@ -203,6 +221,9 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
+  }).catch(async (err: unknown) => {
+    await admin.close();
+    throw err;
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -216,9 +237,10 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
     server,
     url,
     reconcileConnections: () => connections.reconcile(),
-    close: (graceMs = config.shutdownRequestGraceMs) => {
+    close: async (graceMs = config.shutdownRequestGraceMs) => {
       connections.stop();
-      return closeHttpServer(server, graceMs, logger);
+      await closeHttpServer(server, graceMs, logger);
+      await admin.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { registerConfig } from './commands/config.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { registerSlack } from './commands/slack.js';
+import { registerUser } from './commands/user.js';
 import { registerWorkflows } from './commands/workflows.js';
 import { renderError, UsageError } from './errors.js';
 import type { CliIo, CliRun } from './run.js';
@@ -17,7 +18,7 @@ const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import
 
 export function createProgram(run: CliRun): Command {
   const program = new Command('switchboard')
-    .description('Enterprise chat platforms (WeCom, Slack) as front doors for Dify and HTTP workflows.')
+    .description('Enterprise chat platforms (WeCom, DingTalk, Slack) as front doors for Dify and HTTP workflows.')
     .version(packageJson.version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'print help')
     .option('--verbose', 'more log lines, and the stack trace when a command fails')
@@ -34,6 +35,7 @@ export function createProgram(run: CliRun): Command {
   registerBots(program, run);
   registerSlack(program, run);
   registerWorkflows(program, run);
+  registerUser(program, run);
   throwOnExit(program);
   return program;
 }

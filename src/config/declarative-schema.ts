@@ -4,6 +4,8 @@ import { workflowSettingsSchema } from '../workflow-client/settings.js';
 import type { ConfigSource } from './config-source.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and -, 2 to 63 characters');
+/** Names of tenants (slugs), workflows and bots: the admin API accepts the same. */
+export const resourceNameSchema = name;
 
 // Every object is strict: an unknown key is an error naming the closest valid one. Bot credentials and settings are
 // checked by the bot's platform adapter when the config is applied.

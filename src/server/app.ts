@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import { errorHandler } from './error-handler.js';
 import { requestId } from './request-id.js';
@@ -18,6 +18,8 @@ export interface AppDeps {
   /** Bearer token /metrics requires, when set. */
   metricsToken?: string;
   consoleRoot?: string;
+  /** The admin API (/api/v1, /api/docs). */
+  admin?: Middleware;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -30,6 +32,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(errorHandler(deps.logger));
   app.use(requestId);
+  if (deps.admin) app.use(deps.admin);
   app.use(router.routes());
   app.use(router.allowedMethods());
   // After the routes: platform callbacks never pass through it.

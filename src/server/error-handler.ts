@@ -9,12 +9,25 @@ const GENERIC: Record<number, string> = {
   404: 'not found',
   405: 'method not allowed',
   408: 'request timeout',
+  409: 'conflict',
+  412: 'precondition failed',
   413: 'payload too large',
   415: 'unsupported media type',
+  422: 'unprocessable entity',
   429: 'too many requests',
   500: 'internal error',
   503: 'service unavailable',
 };
+
+/** Extra facts an error may carry for the caller: `details` (shown when the message is) and response headers. */
+function extrasOf(err: unknown): { details?: unknown; headers?: Record<string, string> } {
+  if (typeof err !== 'object' || err === null) return {};
+  const { details, headers } = err as { details?: unknown; headers?: unknown };
+  return {
+    details: details !== null && typeof details === 'object' ? details : undefined,
+    headers: headers !== null && typeof headers === 'object' ? (headers as Record<string, string>) : undefined,
+  };
+}
 
 function statusOf(err: unknown): number {
   if (err instanceof AppError) return err.status;
@@ -23,7 +36,7 @@ function statusOf(err: unknown): number {
 }
 
 /**
- * One error handler: typed errors become `status + {error: {code, message}}`; what is not exposable gets the
+ * One error handler: typed errors become `status + {error: {code, message, details?}}`; what is not exposable gets the
  * status's generic message; never a stack trace; bad input never a 500.
  */
 export function errorHandler(logger: Logger) {
@@ -40,11 +53,15 @@ export function errorHandler(logger: Logger) {
       const log = { requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status, code };
       if (status >= 500) logger.error({ ...log, err }, 'request failed');
       else logger.debug({ ...log, reason: err instanceof Error ? err.message : String(err) }, 'request rejected');
+      const extras = extrasOf(err);
       ctx.status = status;
       ctx.type = 'application/json';
       ctx.body = { error: { code, message } };
       // The rest of the body is not read: the connection cannot carry another request.
       if (status === 413 || status === 408) ctx.set('Connection', 'close');
+      ctx.body = { error: { code, message, ...(expose && extras.details ? { details: extras.details } : {}) } };
+      if (status === 429 && extras.headers?.['Retry-After']) ctx.set('Retry-After', extras.headers['Retry-After']);
+      if (status === 413) ctx.set('Connection', 'close');
     }
   };
 }

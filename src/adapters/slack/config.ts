@@ -14,10 +14,10 @@ export type SlackMode = (typeof SLACK_MODES)[number];
 /** Fields the console must treat as secrets (masked on read, write-only). */
 export const SLACK_SECRET_FIELDS = ['botToken', 'signingSecret', 'appToken'] as const;
 
-const botToken = z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a Bot User OAuth Token starting with xoxb-');
-const appToken = z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token starting with xapp-');
+const botToken = z.string().trim().regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a Bot User OAuth Token starting with xoxb-').meta({ secret: true });
+const appToken = z.string().trim().regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token starting with xapp-').meta({ secret: true });
 /** Slack signing secrets are 32 hex chars; the schema only refuses obvious garbage, check() reports the format. */
-const signingSecret = z.string().trim().min(16, 'must be the Signing Secret from Basic Information').max(128);
+const signingSecret = z.string().trim().min(16, 'must be the Signing Secret from Basic Information').max(128).meta({ secret: true });
 const slackId = z.string().trim().regex(/^[A-Z0-9]{2,32}$/, 'must be a Slack id such as U0123ABCD');
 
 export const slackEventsHttpCredentialsSchema = strictObject({

@@ -14,6 +14,8 @@ export interface AuditEntry {
   targetId?: string | null;
   /** Never secrets: callers pass masked values. */
   details?: Record<string, unknown>;
+  requestId?: string | null;
+  ip?: string | null;
 }
 
 export class AuditRepository {
@@ -30,6 +32,8 @@ export class AuditRepository {
         targetType: entry.targetType,
         targetId: entry.targetId ?? null,
         details: toNullableJsonInput(entry.details),
+        requestId: entry.requestId ?? null,
+        ip: entry.ip ?? null,
       },
     });
     return id;

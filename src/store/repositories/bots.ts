@@ -78,6 +78,48 @@ export class BotRepository {
     return rows.map((row) => this.toSummary(row));
   }
 
+  /** The bot with its credentials in clear, for an update that keeps masked values; never sent to a caller as is. */
+  async getRecord(tenantId: string, id: string): Promise<(BotRecord & { createdAt: Date }) | null> {
+    const row = await this.db.bot.findFirst({ where: { id, tenantId } });
+    return row ? { ...this.toRecord(row), createdAt: row.createdAt } : null;
+  }
+
+  /** The tenant's bots with their credentials in clear (for the admin API to mask field by field), by name. */
+  async listRecords(tenantId: string): Promise<(BotRecord & { createdAt: Date })[]> {
+    const rows = await this.db.bot.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
+    return rows.map((row) => ({ ...this.toRecord(row), createdAt: row.createdAt }));
+  }
+
+  /** A new bot (its id is made here); Prisma's unique violation (P2002) when the tenant has a bot of that name. */
+  async create(input: BotInput): Promise<string> {
+    assertBotInput(input);
+    await this.assertWorkflowOfTenant(input);
+    const id = input.id ?? newId();
+    await this.db.bot.create({ data: { id, ...this.columns(input) } });
+    return id;
+  }
+
+  /**
+   * Replaces every value of the bot if it is still at version `expected` (its updatedAt), writing `next` as the new
+   * version; false when it changed or vanished meanwhile.
+   */
+  async replace(id: string, input: BotInput, expected: Date, next: Date): Promise<boolean> {
+    assertBotInput(input);
+    await this.assertWorkflowOfTenant(input);
+    const { count } = await this.db.bot.updateMany({ where: { id, tenantId: input.tenantId, updatedAt: expected }, data: { ...this.columns(input), updatedAt: next } });
+    return count === 1;
+  }
+
+  async delete(tenantId: string, id: string, expected: Date): Promise<boolean> {
+    const { count } = await this.db.bot.deleteMany({ where: { id, tenantId, updatedAt: expected } });
+    return count === 1;
+  }
+
+  /** The tenant's bots bound to a workflow. */
+  listByWorkflow(tenantId: string, workflowId: string): Promise<{ id: string; name: string }[]> {
+    return this.db.bot.findMany({ where: { tenantId, workflowId }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
+  }
+
   /** A bot may only run a workflow of its own tenant. */
   private async assertWorkflowOfTenant(input: BotInput): Promise<void> {
     if (input.workflowId === null) return;

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { Database } from '../client.js';
+import { ApiTokenRepository } from './api-tokens.js';
 import { ApprovalRepository } from './approvals.js';
 import { AuditRepository } from './audit.js';
 import { BotRepository } from './bots.js';
@@ -26,6 +27,7 @@ export interface Repositories {
   memberships: MembershipRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
+  apiTokens: ApiTokenRepository;
 }
 
 export function createRepositories(database: Pick<Database, 'db' | 'provider' | 'statementThread'>, secrets: SecretBox): Repositories {
@@ -43,5 +45,6 @@ export function createRepositories(database: Pick<Database, 'db' | 'provider' | 
     memberships: new MembershipRepository(db),
     sessions: new SessionRepository(db),
     audit: new AuditRepository(db),
+    apiTokens: new ApiTokenRepository(db),
   };
 }

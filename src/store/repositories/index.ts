@@ -1,4 +1,5 @@
 export { createRepositories, type Repositories } from './create.js';
+export { ApiTokenRepository, type ApiToken } from './api-tokens.js';
 export { ApprovalRepository, type Approval, type ApprovalDecision } from './approvals.js';
 export { AuditRepository, type AuditEntry, type AuditLog } from './audit.js';
 export { BotRepository, type ApprovalPolicy, type BotInput, type BotRecord, type BotSummary } from './bots.js';

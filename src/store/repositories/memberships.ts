@@ -30,6 +30,10 @@ export class MembershipRepository {
     return this.db.membership.findMany({ where: { userId }, orderBy: { id: 'asc' } });
   }
 
+  countAdmins(tenantId: string): Promise<number> {
+    return this.db.membership.count({ where: { tenantId, role: 'admin' } });
+  }
+
   async revoke(tenantId: string, userId: string): Promise<boolean> {
     const { count } = await this.db.membership.deleteMany({ where: { tenantId, userId } });
     return count === 1;

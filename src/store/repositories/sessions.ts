@@ -8,7 +8,7 @@ export type { Session };
 export class SessionRepository {
   constructor(private readonly db: Db) {}
 
-  create(input: { userId: string; tokenHash: string; expiresAt: Date; ip?: string; userAgent?: string }): Promise<Session> {
+  create(input: { userId: string; tokenHash: string; expiresAt: Date; lastSeenAt?: Date; ip?: string; userAgent?: string }): Promise<Session> {
     return this.db.session.create({ data: { id: newId(), ...input } });
   }
 

@@ -32,4 +32,20 @@ export class TenantRepository {
   list(): Promise<Tenant[]> {
     return this.db.tenant.findMany({ orderBy: { slug: 'asc' } });
   }
+
+  /** Throws Prisma's unique violation (P2002) when the slug is taken. */
+  create(input: { slug: string; name: string }): Promise<Tenant> {
+    return this.db.tenant.create({ data: { id: newId(), slug: input.slug, name: input.name } });
+  }
+
+  /** The tenants the user is a member of. */
+  listForUser(userId: string): Promise<Tenant[]> {
+    return this.db.tenant.findMany({ where: { memberships: { some: { userId } } }, orderBy: { slug: 'asc' } });
+  }
+
+  /** Renames the tenant if it is still at version `expected`; false when it changed (or vanished) meanwhile. */
+  async rename(id: string, name: string, expected: Date, next: Date): Promise<boolean> {
+    const { count } = await this.db.tenant.updateMany({ where: { id, updatedAt: expected }, data: { name, updatedAt: next } });
+    return count === 1;
+  }
 }

@@ -28,6 +28,29 @@ export class UserRepository {
   async recordLogin(id: string, at: Date = new Date()): Promise<void> {
     await this.db.user.update({ where: { id }, data: { lastLoginAt: at } });
   }
+
+  count(): Promise<number> {
+    return this.db.user.count();
+  }
+
+  /** A user who cannot sign in until they set a password with the one-time token whose hash is given. */
+  createInvited(input: { email: string; name: string; passwordTokenHash: string; passwordTokenExpiresAt: Date }): Promise<User> {
+    return this.db.user.create({ data: { id: newId(), ...input, email: normalizeEmail(input.email), passwordHash: '' } });
+  }
+
+  /** The user whose unexpired set-password token has that hash. */
+  findByPasswordToken(passwordTokenHash: string, now: Date = new Date()): Promise<User | null> {
+    return this.db.user.findFirst({ where: { passwordTokenHash, passwordTokenExpiresAt: { gt: now } } });
+  }
+
+  async setPasswordToken(id: string, passwordTokenHash: string, passwordTokenExpiresAt: Date): Promise<void> {
+    await this.db.user.update({ where: { id }, data: { passwordTokenHash, passwordTokenExpiresAt } });
+  }
+
+  /** Sets the password hash and spends any set-password token. */
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.user.update({ where: { id }, data: { passwordHash, passwordTokenHash: null, passwordTokenExpiresAt: null } });
+  }
 }
 
 function normalizeEmail(email: string): string {

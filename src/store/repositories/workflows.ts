@@ -68,10 +68,38 @@ export class WorkflowRepository {
 
   async list(tenantId: string): Promise<WorkflowSummary[]> {
     const rows = await this.db.workflow.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
-    return rows.map((row) => {
-      const { apiKey, ...config } = this.toConfig(row);
-      return { ...config, apiKeyMasked: maskSecret(apiKey), createdAt: row.createdAt, updatedAt: row.updatedAt };
-    });
+    return rows.map((row) => this.toSummary(row));
+  }
+
+  /** The workflow as the console shows it (key masked), with its version (updatedAt). */
+  async get(tenantId: string, id: string): Promise<WorkflowSummary | null> {
+    const row = await this.db.workflow.findFirst({ where: { id, tenantId } });
+    return row ? this.toSummary(row) : null;
+  }
+
+  /** A new workflow; Prisma's unique violation (P2002) when the tenant has one of that name. */
+  async create(input: WorkflowInput): Promise<string> {
+    assertWorkflowInput(input);
+    const id = newId();
+    await this.db.workflow.create({ data: { id, ...this.columns(input) } });
+    return id;
+  }
+
+  /** Replaces every value if the workflow is still at version `expected`; false when it changed or vanished. */
+  async replace(id: string, input: WorkflowInput, expected: Date, next: Date): Promise<boolean> {
+    assertWorkflowInput(input);
+    const { count } = await this.db.workflow.updateMany({ where: { id, tenantId: input.tenantId, updatedAt: expected }, data: { ...this.columns(input), updatedAt: next } });
+    return count === 1;
+  }
+
+  async delete(tenantId: string, id: string, expected: Date): Promise<boolean> {
+    const { count } = await this.db.workflow.deleteMany({ where: { id, tenantId, updatedAt: expected } });
+    return count === 1;
+  }
+
+  private toSummary(row: Workflow): WorkflowSummary {
+    const { apiKey, ...config } = this.toConfig(row);
+    return { ...config, apiKeyMasked: maskSecret(apiKey), createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
   private findByName(tenantId: string, name: string): Promise<Workflow | null> {
