@@ -133,7 +133,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every platform and mode of this build: credential and settings fields as JSON Schema (secrets writeOnly)
+         * Every platform and mode of this build: what it is, setup steps, credential and settings fields as JSON Schema (secrets writeOnly)
          * @description Access: user.
          */
         get: operations["listPlatforms"];
@@ -343,6 +343,26 @@ export interface paths {
          * @description Access: tenant. Roles: admin, builder.
          */
         post: operations["createWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/workflows/preview-inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render an input mapping against a sample message (nothing is saved or sent)
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["previewWorkflowInputs"];
         delete?: never;
         options?: never;
         head?: never;
@@ -905,6 +925,8 @@ export interface operations {
                             callbackPathPattern: string;
                             modes: {
                                 mode: string;
+                                summary: string | null;
+                                steps: string[];
                                 credentials: {
                                     [key: string]: unknown;
                                 };
@@ -1649,6 +1671,84 @@ export interface operations {
                         createdAt: string;
                         /** Format: date-time */
                         updatedAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    previewWorkflowInputs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "inputMapping": {
+                 *         "customer": "{{sender.id}}",
+                 *         "question": "Q: {{message.text}}"
+                 *       },
+                 *       "sample": {
+                 *         "text": "Where is my parcel?"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    inputMapping: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @default {
+                     *       "platform": "wecom",
+                     *       "text": "Hello, where is my order #1234?",
+                     *       "senderId": "user-1",
+                     *       "conversationType": "direct"
+                     *     }
+                     */
+                    sample?: {
+                        /** @default wecom */
+                        platform?: string;
+                        /** @default Hello, where is my order #1234? */
+                        text?: string;
+                        /** @default user-1 */
+                        senderId?: string;
+                        senderName?: string;
+                        /**
+                         * @default direct
+                         * @enum {string}
+                         */
+                        conversationType?: "direct" | "group";
+                        threadId?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        inputs: {
+                            [key: string]: string;
+                        };
+                        /** @description what {{ }} may name */
+                        fields: string[];
                     };
                 };
             };
