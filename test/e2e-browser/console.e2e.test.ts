@@ -17,7 +17,7 @@ import zhCN from '../../admin-ui/src/i18n/locales/zh-CN.json' with { type: 'json
 import { startWeb, type WebHandle } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { browserUnavailable, collectPageProblems, launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
-import { createTestRuntime, type TestRuntime } from '../support/runtime.js';
+import { createTestRuntime, seedBot, type TestRuntime } from '../support/runtime.js';
 
 const TEXTS = { 'en-US': enUS, 'zh-CN': zhCN } as const;
 type Language = keyof typeof TEXTS;
@@ -148,31 +148,8 @@ describeConsole('admin console in a real browser: setup → sign-in → shell', 
         await shot(page, `${language}-bots-empty`);
 
         // A bot (as config apply or the API would add it) shows with its status, workflow and callback URL.
-        const tenant = await server.t.runtime.repos.tenants.getBySlug('acme');
-        if (!tenant) throw new Error('the tenant created in the console is not in the database');
-        const workflow = await server.t.runtime.repos.workflows.upsert({
-          tenantId: tenant.id,
-          name: 'support-answers',
-          kind: 'dify_chat',
-          baseUrl: 'http://127.0.0.1:9/v1',
-          apiKey: 'app-test-key',
-          inputMapping: {},
-          outputSelector: null,
-          responseMode: 'blocking',
-          timeoutMs: 10_000,
-          settings: {},
-        });
-        const bot = await server.t.runtime.repos.bots.upsert({
-          tenantId: tenant.id,
-          name: 'helpdesk',
-          platform: 'wecom',
-          mode: 'app',
-          credentials: { corpId: 'ww0001', agentId: '1000002', secret: 'not-shown', token: 'tok', encodingAesKey: 'k'.repeat(43) },
-          settings: {},
-          enabled: true,
-          workflowId: workflow.id,
-          approvalPolicy: 'none',
-        });
+        const { tenantId, botId } = await seedBot(server.t.runtime);
+        expect(page.url(), 'the bot went into the tenant created in the console').toContain(`/admin/t/${tenantId}/bots`);
 
         // Sign out; a wrong password is refused in words; the right one opens the tenant used last.
         await page.getByTestId('user-menu').click();
@@ -187,11 +164,11 @@ describeConsole('admin console in a real browser: setup → sign-in → shell', 
         await page.getByLabel(tx.signIn.password, { exact: true }).fill(PASSWORD);
         await page.getByRole('button', { name: buttonName(tx.signIn.submit) }).click();
 
-        await page.waitForURL(`**/admin/t/${tenant.id}/bots`);
+        await page.waitForURL(`**/admin/t/${tenantId}/bots`);
         const row = page.getByTestId('bots-table').locator('tr', { hasText: 'helpdesk' });
         await row.waitFor();
         const rowText = await row.textContent();
-        for (const expected of [tx.bots.enabled, tx.platforms.wecom, tx.modes.wecom.app, 'support-answers', `${server.web.url}/hooks/wecom/${bot.id}`]) {
+        for (const expected of [tx.bots.enabled, tx.platforms.wecom, tx.modes.wecom.app, 'echo', `${server.web.url}/hooks/wecom/${botId}`]) {
           expect(rowText).toContain(expected);
         }
         await shot(page, `${language}-bots`);
@@ -202,6 +179,14 @@ describeConsole('admin console in a real browser: setup → sign-in → shell', 
         await expect.poll(() => page.getByTestId('tenant-switcher').isVisible()).toBe(true);
         await shot(page, `${language}-bots-800`);
         await page.setViewportSize({ width: 1280, height: 800 });
+
+        // A tenant that is not the user's looks like one that does not exist; the way back is one click.
+        await page.goto(`${server.web.url}/admin/t/someone-elses-tenant/bots`);
+        await page.getByText(tx.tenants.notFoundTitle).waitFor();
+        await shot(page, `${language}-tenant-not-found`);
+        await page.getByRole('link', { name: buttonName(tx.tenants.goHome) }).click();
+        await page.waitForURL(`**/admin/t/${tenantId}/bots`);
+        await row.waitFor();
 
         // The language switch changes every text at once, and the choice outlives a reload.
         const other = TEXTS[OTHER[language]];

@@ -5,25 +5,10 @@
 import { readFileSync } from 'node:fs';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
-import { API_TYPES_FILE, fetchOpenApiDocument, OPENAPI_PATH, renderApiTypes } from '../../scripts/api-types.js';
-import { startWeb } from '../../src/main.js';
-import { createTestRuntime } from '../support/runtime.js';
+import { API_TYPES_FILE, fetchOpenApiDocument, OPENAPI_PATH, renderApiTypes, withThrowawayServer } from '../../scripts/api-types.js';
 
-async function serverDocument(): Promise<OpenAPI3 | undefined> {
-  const t = await createTestRuntime({ database: 'sqlite' });
-  try {
-    const web = await startWeb(t.runtime, { port: 0, host: '127.0.0.1' });
-    try {
-      return await fetchOpenApiDocument(web.url);
-    } finally {
-      await web.close();
-    }
-  } finally {
-    await t.dispose();
-  }
-}
-
-const document = await serverDocument();
+// The same server the generator reads: this checkout's, on a fresh SQLite database.
+const document = await withThrowawayServer(fetchOpenApiDocument);
 const describeWithApi = document ? describe : (title: string, fn: () => void) => describe.skip(`${title} [skipped: the admin API is not in this build (${OPENAPI_PATH} answers 404)]`, fn);
 
 describeWithApi('console API types', () => {

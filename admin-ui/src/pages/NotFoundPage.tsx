@@ -1,19 +1,7 @@
-import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { ResultWithLink } from '../components/ResultWithLink';
 
 export function NotFoundPage() {
   const { t } = useTranslation();
-  return (
-    <Result
-      status="404"
-      title={t('notFound.title')}
-      subTitle={t('notFound.text')}
-      extra={
-        <Link to="/">
-          <Button type="primary">{t('notFound.home')}</Button>
-        </Link>
-      }
-    />
-  );
+  return <ResultWithLink status="404" title={t('notFound.title')} subTitle={t('notFound.text')} to="/" action={t('notFound.home')} />;
 }

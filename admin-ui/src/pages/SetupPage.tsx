@@ -1,10 +1,11 @@
-import { Button, Form, Input, Result } from 'antd';
+import { Button, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useSetup, useSetupStatus, type SetupBody } from '../api/auth';
 import { hasErrorCode, isApiError } from '../api/errors';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageLoading } from '../components/PageLoading';
+import { ResultWithLink } from '../components/ResultWithLink';
 import { showFieldErrors } from '../components/describe-error';
 import { AuthLayout } from './AuthLayout';
 
@@ -32,16 +33,7 @@ export function SetupPage() {
   if (!status.data.needed && !setup.isSuccess) {
     return (
       <AuthLayout title={t('setup.title')}>
-        <Result
-          status="success"
-          title={t('setup.doneTitle')}
-          subTitle={t('setup.doneText')}
-          extra={
-            <Link to="/sign-in">
-              <Button type="primary">{t('setup.goSignIn')}</Button>
-            </Link>
-          }
-        />
+        <ResultWithLink status="success" title={t('setup.doneTitle')} subTitle={t('setup.doneText')} to="/sign-in" action={t('setup.goSignIn')} />
       </AuthLayout>
     );
   }

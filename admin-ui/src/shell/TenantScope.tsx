@@ -1,8 +1,8 @@
-import { Button, Result } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useParams } from 'react-router';
+import { Outlet, useParams } from 'react-router';
 import { useSignedIn } from '../auth/RequireSession';
+import { ResultWithLink } from '../components/ResultWithLink';
 import { rememberTenant } from './current-tenant';
 
 /** The pages of one tenant; a tenant the user is not a member of looks exactly like one that does not exist. */
@@ -15,18 +15,7 @@ export function TenantScope() {
     if (member && tenantId) rememberTenant(tenantId);
   }, [member, tenantId]);
   if (!member) {
-    return (
-      <Result
-        status="404"
-        title={t('tenants.notFoundTitle')}
-        subTitle={t('tenants.notFoundText')}
-        extra={
-          <Link to="/">
-            <Button type="primary">{t('tenants.goHome')}</Button>
-          </Link>
-        }
-      />
-    );
+    return <ResultWithLink status="404" title={t('tenants.notFoundTitle')} subTitle={t('tenants.notFoundText')} to="/" action={t('tenants.goHome')} />;
   }
   return <Outlet />;
 }
