@@ -183,6 +183,7 @@ describeConsole('admin console in a real browser: setup → sign-in → shell', 
         // A tenant that is not the user's looks like one that does not exist; the way back is one click.
         await page.goto(`${server.web.url}/admin/t/someone-elses-tenant/bots`);
         await page.getByText(tx.tenants.notFoundTitle).waitFor();
+        expect(await page.getByTestId('tenant-switcher').textContent()).not.toContain('someone-elses-tenant');
         await shot(page, `${language}-tenant-not-found`);
         await page.getByRole('link', { name: buttonName(tx.tenants.goHome) }).click();
         await page.waitForURL(`**/admin/t/${tenantId}/bots`);

@@ -6,13 +6,14 @@ import { Link, Outlet } from 'react-router';
 import { LanguageSwitch } from './LanguageSwitch';
 import { TenantSwitcher } from './TenantSwitcher';
 import { UserMenu } from './UserMenu';
-import { tenantPath, useTenantRoute } from './current-tenant';
+import { tenantPath, useCurrentTenant, useTenantRoute } from './current-tenant';
 
 /** The frame of every signed-in page: the sections of the tenant on the side, tenant, language and user on top. */
 export function AppShell() {
   const { t } = useTranslation();
   const { token } = theme.useToken();
-  const { tenantId, section } = useTenantRoute();
+  const { section } = useTenantRoute();
+  const tenantId = useCurrentTenant()?.tenantId;
   // Below the lg breakpoint (tablets) the side menu shows icons only.
   const [narrow, setNarrow] = useState(false);
   const sections = tenantId ? [{ key: 'bots', icon: <RobotOutlined />, label: <Link to={tenantPath(tenantId, 'bots')}>{t('nav.bots')}</Link> }] : [];

@@ -5,14 +5,15 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useSignedIn } from '../auth/RequireSession';
 import { CreateTenantModal } from '../pages/CreateTenantModal';
-import { tenantPath, useTenantRoute } from './current-tenant';
+import { tenantPath, useCurrentTenant, useTenantRoute } from './current-tenant';
 
 /** Every tenant the user may act in, with their role there; instance administrators can add one from here. */
 export function TenantSwitcher() {
   const { t } = useTranslation();
   const me = useSignedIn();
   const navigate = useNavigate();
-  const { tenantId, section } = useTenantRoute();
+  const { section } = useTenantRoute();
+  const current = useCurrentTenant();
   const [creating, setCreating] = useState(false);
   if (me.tenants.length === 0) return null;
   return (
@@ -21,7 +22,7 @@ export function TenantSwitcher() {
         aria-label={t('tenants.switcher')}
         data-testid="tenant-switcher"
         style={{ minWidth: 200, maxWidth: 320 }}
-        value={tenantId}
+        value={current?.tenantId}
         placeholder={t('tenants.switcher')}
         onChange={(id: string) => void navigate(tenantPath(id, section))}
         options={me.tenants.map((tenant) => ({

@@ -1,5 +1,6 @@
 import { useMatch } from 'react-router';
 import type { TenantAccess } from '../api/auth';
+import { useSignedIn } from '../auth/RequireSession';
 
 const LAST_TENANT_KEY = 'switchboard.tenant';
 
@@ -8,6 +9,12 @@ export function useTenantRoute(): { tenantId?: string; section: string } {
   const match = useMatch('/t/:tenantId/*');
   const section = match?.params['*']?.split('/')[0] || 'bots';
   return { tenantId: match?.params.tenantId, section };
+}
+
+/** The tenant of the current address when the user may act in it; undefined on other pages and for foreign ids. */
+export function useCurrentTenant(): TenantAccess | undefined {
+  const { tenantId } = useTenantRoute();
+  return useSignedIn().tenants.find((tenant) => tenant.tenantId === tenantId);
 }
 
 export function rememberTenant(tenantId: string): void {
