@@ -1,8 +1,10 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'admin-ui/dist/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'admin-ui/dist/**', 'admin-ui/src/api/schema.d.ts', 'coverage/**', 'data/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,5 +18,11 @@ export default tseslint.config(
   {
     files: ['test/**', 'bench/**', 'scripts/**', 'src/cli.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The console runs in the browser.
+    files: ['admin-ui/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
   },
 );

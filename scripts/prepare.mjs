@@ -21,3 +21,14 @@ if (status !== 0) {
   process.exit(status ?? 1);
 }
 console.log('prepare: built dist/');
+
+// The console (admin-ui workspace) is served by `npm start` at /admin: build it too, with the same npm.
+const npm = process.env.npm_execpath;
+const consoleBuild = npm
+  ? spawnSync(process.execPath, [npm, 'run', 'build', '--workspace', 'admin-ui'], { cwd: root, stdio: 'inherit' })
+  : spawnSync('npm', ['run', 'build', '--workspace', 'admin-ui'], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) {
+  console.error(`prepare: the console build failed (${consoleBuild.signal ?? `exit ${consoleBuild.status}`})`);
+  process.exit(consoleBuild.status ?? 1);
+}
+console.log('prepare: built admin-ui/dist/');

@@ -70,7 +70,10 @@ export function buildOpenApi(routes: readonly AnyRoute[], prefix = '/api/v1'): R
     };
   }
   const error = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  const { id: _id, ...errorJson } = jsonSchemaOf(errorSchema, 'output');
+  // A schema with a meta id comes out as {$ref: '#/$defs/Error', $defs}: that reference does not resolve from the
+  // document root, so the definition itself is published under components.
+  const rawError = jsonSchemaOf(errorSchema, 'output') as Record<string, unknown> & { $defs?: Record<string, Record<string, unknown>> };
+  const { id: _id, ...errorJson } = rawError.$defs?.Error ?? rawError;
   return {
     openapi: '3.1.0',
     info: {

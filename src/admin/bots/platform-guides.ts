@@ -32,6 +32,31 @@ const GUIDES: Record<string, Record<string, ModeGuide>> = {
       ],
     },
   },
+  dingtalk: {
+    robot_http: {
+      summary: 'A DingTalk app robot that receives messages over HTTPS at the callback URL, signed with the app secret.',
+      steps: [
+        'DingTalk developer console (open-dev.dingtalk.com) → App Development → create or open an internal app → Credentials: copy Client ID (AppKey) into clientId and Client Secret (AppSecret) into clientSecret.',
+        'App capabilities → Robot → enable; copy the RobotCode into robotCode (usually the same as the Client ID).',
+        'Robot → message receiving mode: HTTP mode; Message receiving address = the callback URL; publish the robot.',
+      ],
+    },
+    event_http: {
+      summary: 'DingTalk event subscription over HTTPS: encrypted callbacks (token + EncodingAESKey), robot messages too.',
+      steps: [
+        'DingTalk developer console → your app → Credentials: copy Client ID into clientId and Client Secret into clientSecret.',
+        'Event Subscription → push mode HTTP: generate the aes_key and token, paste them into encodingAesKey and token, save the bot here first.',
+        'Request URL = the callback URL; DingTalk verifies it (check_url) when you save.',
+      ],
+    },
+    stream: {
+      summary: 'DingTalk Stream mode: no public URL needed, this server opens a WebSocket connection to DingTalk.',
+      steps: [
+        'DingTalk developer console → your app → Credentials: copy Client ID into clientId and Client Secret into clientSecret.',
+        'App capabilities → Robot → enable, message receiving mode: Stream mode; copy the RobotCode into robotCode; publish.',
+      ],
+    },
+  },
   slack: {
     events_http: {
       summary: 'A Slack app that receives events over HTTPS at the callback URL (needs a public URL).',
