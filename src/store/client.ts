@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
+import { createSqliteAdapterFactory } from './sqlite-adapter.js';
 import { SqliteStatementThread } from './sqlite-writer.js';
 import { parseDatabaseUrl, type DatabaseTarget, type Provider } from './database-url.js';
 
@@ -32,8 +32,11 @@ export interface Database {
 /** The hot-path connection waits this long for another writer, then the caller falls back to Prisma's path. */
 export const HOT_PATH_BUSY_TIMEOUT_MS = 1000;
 
-/** How long a SQLite connection waits for another writer before failing with SQLITE_BUSY. */
-export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/**
+ * How long a statement on the Prisma connection keeps retrying while another connection holds the write lock. The
+ * retries wait asynchronously: that connection's own busy timeout is 0, so SQLite never sleeps on the event loop.
+ */
+export const SQLITE_BUSY_WAIT_MS = 10_000;
 
 /**
  * Opens the database named by DATABASE_URL (unset: `file:./data/switchboard.db`, its folder created).
@@ -46,12 +49,12 @@ export async function createDatabase(url: string | undefined): Promise<Database>
 
 async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>): Promise<Database> {
   mkdirSync(dirname(target.file), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const adapter = createSqliteAdapterFactory({ file: target.file, busyWaitMs: SQLITE_BUSY_WAIT_MS });
   const db = new SqlitePrismaClient({ adapter });
   try {
     // One connection per client: these per-connection settings hold for every query it runs.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    await db.$queryRawUnsafe('PRAGMA busy_timeout = 0');
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   } catch (err) {

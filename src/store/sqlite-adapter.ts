@@ -1,0 +1,202 @@
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
+
+type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory['connect']>>;
+type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
+type SqlQuery = Parameters<SqlDriverAdapter['queryRaw']>[0];
+type IsolationLevel = Parameters<SqlDriverAdapter['startTransaction']>[0];
+
+export interface SqliteAdapterOptions {
+  /** Absolute path of the database file. */
+  file: string;
+  /**
+   * How long a statement or transaction start keeps retrying while another connection holds the write lock, in
+   * asynchronous steps: the event loop is never blocked by the wait.
+   */
+  busyWaitMs: number;
+}
+
+const sql = (text: string): SqlQuery => ({ sql: text, args: [], argTypes: [] });
+const BEGIN = sql('BEGIN IMMEDIATE');
+const COMMIT = sql('COMMIT');
+const ROLLBACK = sql('ROLLBACK');
+
+const FIRST_RETRY_MS = 2;
+const MAX_RETRY_MS = 100;
+
+/**
+ * Prisma's better-sqlite3 driver adapter with the connection's transaction lock owned here, so that no failure can
+ * leave it held.
+ *
+ * The stock adapter (6.19) takes a mutex in `startTransaction` and releases it only in the transaction's
+ * `commit()`/`rollback()`, which Prisma calls after its own `COMMIT`/`ROLLBACK` statement succeeded. When SQLite
+ * fails a statement with SQLITE_FULL (or IOERR, NOMEM) it may roll the whole transaction back by itself; Prisma's
+ * `ROLLBACK` then throws "cannot rollback - no transaction is active", `rollback()` is never reached, and every later
+ * transaction on the connection (each `updateMany`, for one) waits for the mutex forever — with no timeout, since
+ * Prisma's implicit transactions have none. A failing `COMMIT` or `BEGIN` leaks it the same way.
+ *
+ * Here a transaction ends in `commit()`/`rollback()` (Prisma's "phantom query" mode), which always release the
+ * lock: a `ROLLBACK` that finds SQLite already rolled back is success, and a failed `COMMIT` is rolled back. Every
+ * statement outside a transaction takes the same lock, so it can never run inside — and be rolled back with —
+ * another caller's open transaction on this shared connection.
+ *
+ * The connection's own busy timeout is 0 (set by the caller): a statement that meets another writer fails at once
+ * and is retried here after an asynchronous pause, instead of SQLite sleeping on the event loop's thread.
+ */
+export function createSqliteAdapterFactory(opts: SqliteAdapterOptions): SqlDriverAdapterFactory {
+  const stock = new PrismaBetterSQLite3({ url: opts.file, timeout: 0 });
+  return {
+    provider: 'sqlite',
+    adapterName: stock.adapterName,
+    async connect() {
+      return new SqliteConnection(await stock.connect(), opts.busyWaitMs);
+    },
+  };
+}
+
+class SqliteConnection implements SqlDriverAdapter {
+  readonly provider = 'sqlite' as const;
+  readonly adapterName: string;
+  private readonly lock = new Lock();
+
+  constructor(
+    private readonly stock: SqlDriverAdapter,
+    private readonly busyWaitMs: number,
+  ) {
+    this.adapterName = stock.adapterName;
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.exclusive(() => this.stock.queryRaw(query));
+  }
+
+  executeRaw(query: SqlQuery) {
+    return this.exclusive(() => this.stock.executeRaw(query));
+  }
+
+  executeScript(script: string) {
+    return this.exclusive(() => this.stock.executeScript(script));
+  }
+
+  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    // SQLite transactions are serializable; the stock adapter rejects any other level before taking its lock.
+    if (isolationLevel && isolationLevel !== 'SERIALIZABLE') return this.stock.startTransaction(isolationLevel);
+    return retryWhileBusy(async () => {
+      const release = await this.lock.acquire();
+      try {
+        // IMMEDIATE: the write lock is taken (or found busy) here, where waiting can be retried, not mid-transaction.
+        await this.stock.executeRaw(BEGIN);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      return new SqliteTransaction(this.stock, release);
+    }, this.busyWaitMs);
+  }
+
+  dispose() {
+    return this.stock.dispose();
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return retryWhileBusy(async () => {
+      const release = await this.lock.acquire();
+      try {
+        return await run();
+      } finally {
+        release();
+      }
+    }, this.busyWaitMs);
+  }
+}
+
+class SqliteTransaction implements Transaction {
+  readonly provider = 'sqlite' as const;
+  readonly adapterName: string;
+  /** Prisma calls commit()/rollback() only, and they run COMMIT/ROLLBACK themselves. */
+  readonly options = { usePhantomQuery: true };
+
+  constructor(
+    private readonly stock: SqlDriverAdapter,
+    private readonly release: () => void,
+  ) {
+    this.adapterName = stock.adapterName;
+  }
+
+  queryRaw(query: SqlQuery) {
+    return this.stock.queryRaw(query);
+  }
+
+  executeRaw(query: SqlQuery) {
+    return this.stock.executeRaw(query);
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.stock.executeRaw(COMMIT);
+    } catch (err) {
+      // Whether SQLite kept the transaction open or already rolled it back, it must not outlive this call.
+      await this.stock.executeRaw(ROLLBACK).catch(() => undefined);
+      throw err;
+    } finally {
+      this.release();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      await this.stock.executeRaw(ROLLBACK);
+    } catch (err) {
+      if (!isNoTransactionActive(err)) throw err;
+    } finally {
+      this.release();
+    }
+  }
+}
+
+/** One holder at a time, first come first served; the release function may be called more than once. */
+class Lock {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  async acquire(): Promise<() => void> {
+    if (this.held) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    else this.held = true;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.held = false;
+    };
+  }
+}
+
+async function retryWhileBusy<T>(attempt: () => Promise<T>, busyWaitMs: number): Promise<T> {
+  const giveUpAt = Date.now() + busyWaitMs;
+  for (let pauseMs = FIRST_RETRY_MS; ; pauseMs = Math.min(pauseMs * 2, MAX_RETRY_MS)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() + pauseMs > giveUpAt) throw err;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
+/** better-sqlite3's code (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, ...), raw or as mapped by the stock adapter. */
+function sqliteCodeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, cause } = err as { code?: unknown; cause?: { originalCode?: unknown } };
+  if (typeof code === 'string') return code;
+  return typeof cause?.originalCode === 'string' ? cause.originalCode : undefined;
+}
+
+function isBusy(err: unknown): boolean {
+  return sqliteCodeOf(err)?.startsWith('SQLITE_BUSY') === true;
+}
+
+function isNoTransactionActive(err: unknown): boolean {
+  return err instanceof Error && /no transaction is active/.test(err.message);
+}
