@@ -5,38 +5,55 @@ import pg from 'pg';
 import { PrismaClient as SqlitePrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgresql/client.js';
 import { createSqliteAdapterFactory } from './sqlite-adapter.js';
-import { SqliteStatementThread } from './sqlite-writer.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import { parseDatabaseUrl, type DatabaseTarget, type Provider } from './database-url.js';
+import { WriteHealth } from './write-health.js';
 
 export type { Provider, DatabaseTarget };
 
 /** The Prisma client every repository takes. Both generated clients share this shape; the PostgreSQL one is cast. */
 export type Db = SqlitePrismaClient;
 
+/** A readiness verdict; `reason` names what failed in words safe to show (codes, never messages or paths). */
+export type WriteCheck = { ok: true } | { ok: false; reason: string };
+
 export interface Database {
   db: Db;
   provider: Provider;
   /** Where the database lives; the migrator opens its own driver connection from it. */
   target: DatabaseTarget;
-  /** True when the database answers a trivial query (readiness checks); never throws. */
+  /** True when the database answers a trivial query; never throws. */
   ping(): Promise<boolean>;
+  /**
+   * Readiness: whether the database takes a write now. Commits a heartbeat row (on SQLite on the writer thread, so a
+   * locked database never blocks the event loop) and, on SQLite, reports real writes failing for want of storage
+   * (see WriteHealth). Never throws; concurrent calls share one probe, and a result is reused for a moment.
+   */
+  checkWrite(): Promise<WriteCheck>;
+  /**
+   * The worker's path: starts and commits an (empty) transaction on the Prisma client, as every worker write does.
+   * Rejects when it cannot (a held transaction lock, another writer holding the database past the busy wait).
+   */
+  checkTransaction(): Promise<void>;
   close(): Promise<void>;
   /**
-   * SQLite only: a worker thread with its own connection running one prepared statement (one thread per statement,
-   * made on first use, closed with the database). For the ingress hot path: the inbox insert then costs the event
-   * loop neither Prisma's query path nor the synchronous write. Never used inside a transaction.
+   * SQLite only: the writer thread with its own connection (made on first use, closed with the database). For the
+   * writes that must not occupy the event loop: the inbox insert and the readiness heartbeat.
    */
-  statementThread?(sql: string): SqliteStatementThread;
+  sqliteWriter?(): SqliteWriter;
 }
-
-/** The hot-path connection waits this long for another writer, then the caller falls back to Prisma's path. */
-export const HOT_PATH_BUSY_TIMEOUT_MS = 1000;
 
 /**
  * How long a statement on the Prisma connection keeps retrying while another connection holds the write lock. The
  * retries wait asynchronously: that connection's own busy timeout is 0, so SQLite never sleeps on the event loop.
  */
 export const SQLITE_BUSY_WAIT_MS = 10_000;
+
+/** How long the readiness heartbeat may wait for the write lock. */
+const HEARTBEAT_TIMEOUT_MS = 1000;
+/** A readiness probe's result answers further checks this long (a flood of /readyz is not a flood of writes). */
+const CHECK_REUSE_MS = 250;
+const HEARTBEAT_NAME = 'readiness';
 
 /**
  * Opens the database named by DATABASE_URL (unset: `file:./data/switchboard.db`, its folder created).
@@ -49,7 +66,8 @@ export async function createDatabase(url: string | undefined): Promise<Database>
 
 async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>): Promise<Database> {
   mkdirSync(dirname(target.file), { recursive: true });
-  const adapter = createSqliteAdapterFactory({ file: target.file, busyWaitMs: SQLITE_BUSY_WAIT_MS });
+  const health = new WriteHealth();
+  const adapter = createSqliteAdapterFactory({ file: target.file, busyWaitMs: SQLITE_BUSY_WAIT_MS, health });
   const db = new SqlitePrismaClient({ adapter });
   try {
     // One connection per client: these per-connection settings hold for every query it runs.
@@ -61,23 +79,29 @@ async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }
     await db.$disconnect().catch(() => undefined);
     throw err;
   }
-  const threads = new Map<string, SqliteStatementThread>();
+  let writer: SqliteWriter | undefined;
+  const sqliteWriter = () => (writer ??= new SqliteWriter(target.file, { health }));
+  let closed = false;
   return {
     db,
     provider: 'sqlite',
     target,
-    statementThread(sql) {
-      let thread = threads.get(sql);
-      if (!thread) {
-        thread = new SqliteStatementThread(target.file, sql, HOT_PATH_BUSY_TIMEOUT_MS);
-        threads.set(sql, thread);
-      }
-      return thread;
-    },
+    sqliteWriter,
     ping: () => ping(db),
+    checkWrite: unlessClosed(() => closed, async (): Promise<WriteCheck> => {
+      const failing = health.failing();
+      if (failing) return { ok: false, reason: `writes are failing (${failing})` };
+      try {
+        await sqliteWriter().beat(HEARTBEAT_NAME, { timeoutMs: HEARTBEAT_TIMEOUT_MS });
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: `heartbeat write failed (${codeOf(err)})` };
+      }
+    }),
+    checkTransaction: () => checkTransaction(db),
     async close() {
-      await Promise.all([...threads.values()].map((t) => t.close()));
-      threads.clear();
+      closed = true;
+      await writer?.close();
       await db.$disconnect();
     },
   };
@@ -87,16 +111,57 @@ async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgre
   const pool = new pg.Pool(postgresClientConfig(target));
   const adapter = new PrismaPg(pool, target.schema ? { schema: target.schema } : undefined);
   const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+  let closed = false;
   return {
     db,
     provider: 'postgresql',
     target,
     ping: () => ping(db),
+    checkWrite: unlessClosed(() => closed, async (): Promise<WriteCheck> => {
+      try {
+        const beatAt = new Date();
+        await db.heartbeat.upsert({ where: { name: HEARTBEAT_NAME }, create: { name: HEARTBEAT_NAME, beatAt }, update: { beatAt } });
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: `heartbeat write failed (${codeOf(err)})` };
+      }
+    }),
+    checkTransaction: () => checkTransaction(db),
     async close() {
+      closed = true;
       await db.$disconnect();
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+async function checkTransaction(db: Db): Promise<void> {
+  await db.$transaction([db.$queryRaw`SELECT 1`]);
+}
+
+/**
+ * Concurrent calls share one run of `check`; its result also answers calls within CHECK_REUSE_MS of its end. A closed
+ * database answers at once.
+ */
+function unlessClosed(isClosed: () => boolean, check: () => Promise<WriteCheck>): () => Promise<WriteCheck> {
+  let running: Promise<WriteCheck> | undefined;
+  let last: { result: WriteCheck; at: number } | undefined;
+  return () => {
+    if (isClosed()) return Promise.resolve({ ok: false, reason: 'closed' });
+    if (last && Date.now() - last.at < CHECK_REUSE_MS) return Promise.resolve(last.result);
+    running ??= check().then((result) => {
+      last = { result, at: Date.now() };
+      running = undefined;
+      return result;
+    });
+    return running;
+  };
+}
+
+/** A driver or Prisma error code (SQLITE_FULL, P1001, 53100, ...), or a generic word: never the message. */
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : 'error';
 }
 
 async function ping(db: Db): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
+import type { WriteHealth } from './write-health.js';
 
 type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory['connect']>>;
 type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
@@ -14,12 +15,17 @@ export interface SqliteAdapterOptions {
    * asynchronous steps: the event loop is never blocked by the wait.
    */
   busyWaitMs: number;
+  /** Told how writes end, for readiness. */
+  health?: WriteHealth;
 }
 
 const sql = (text: string): SqlQuery => ({ sql: text, args: [], argTypes: [] });
 const BEGIN = sql('BEGIN IMMEDIATE');
 const COMMIT = sql('COMMIT');
 const ROLLBACK = sql('ROLLBACK');
+
+/** Statements whose success shows the database takes writes. */
+const WRITE_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
 const FIRST_RETRY_MS = 2;
 const MAX_RETRY_MS = 100;
@@ -49,7 +55,7 @@ export function createSqliteAdapterFactory(opts: SqliteAdapterOptions): SqlDrive
     provider: 'sqlite',
     adapterName: stock.adapterName,
     async connect() {
-      return new SqliteConnection(await stock.connect(), opts.busyWaitMs);
+      return new SqliteConnection(await stock.connect(), opts.busyWaitMs, opts.health);
     },
   };
 }
@@ -62,20 +68,21 @@ class SqliteConnection implements SqlDriverAdapter {
   constructor(
     private readonly stock: SqlDriverAdapter,
     private readonly busyWaitMs: number,
+    private readonly health: WriteHealth | undefined,
   ) {
     this.adapterName = stock.adapterName;
   }
 
   queryRaw(query: SqlQuery) {
-    return this.exclusive(() => this.stock.queryRaw(query));
+    return this.exclusive(() => this.stock.queryRaw(query), WRITE_STATEMENT.test(query.sql));
   }
 
   executeRaw(query: SqlQuery) {
-    return this.exclusive(() => this.stock.executeRaw(query));
+    return this.exclusive(() => this.stock.executeRaw(query), WRITE_STATEMENT.test(query.sql));
   }
 
   executeScript(script: string) {
-    return this.exclusive(() => this.stock.executeScript(script));
+    return this.exclusive(() => this.stock.executeScript(script), false);
   }
 
   startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
@@ -90,7 +97,7 @@ class SqliteConnection implements SqlDriverAdapter {
         release();
         throw err;
       }
-      return new SqliteTransaction(this.stock, release);
+      return new SqliteTransaction(this.stock, release, this.health);
     }, this.busyWaitMs);
   }
 
@@ -98,11 +105,16 @@ class SqliteConnection implements SqlDriverAdapter {
     return this.stock.dispose();
   }
 
-  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+  private exclusive<T>(run: () => Promise<T>, writes: boolean): Promise<T> {
     return retryWhileBusy(async () => {
       const release = await this.lock.acquire();
       try {
-        return await run();
+        const result = await run();
+        if (writes) this.health?.succeeded();
+        return result;
+      } catch (err) {
+        this.health?.failed(sqliteCodeOf(err));
+        throw err;
       } finally {
         release();
       }
@@ -115,25 +127,31 @@ class SqliteTransaction implements Transaction {
   readonly adapterName: string;
   /** Prisma calls commit()/rollback() only, and they run COMMIT/ROLLBACK themselves. */
   readonly options = { usePhantomQuery: true };
+  /** Whether a committed transaction shows the database takes writes (an empty one does not). */
+  private wrote = false;
 
   constructor(
     private readonly stock: SqlDriverAdapter,
     private readonly release: () => void,
+    private readonly health: WriteHealth | undefined,
   ) {
     this.adapterName = stock.adapterName;
   }
 
   queryRaw(query: SqlQuery) {
-    return this.stock.queryRaw(query);
+    this.wrote ||= WRITE_STATEMENT.test(query.sql);
+    return this.reporting(this.stock.queryRaw(query));
   }
 
   executeRaw(query: SqlQuery) {
-    return this.stock.executeRaw(query);
+    this.wrote ||= WRITE_STATEMENT.test(query.sql);
+    return this.reporting(this.stock.executeRaw(query));
   }
 
   async commit(): Promise<void> {
     try {
-      await this.stock.executeRaw(COMMIT);
+      await this.reporting(this.stock.executeRaw(COMMIT));
+      if (this.wrote) this.health?.succeeded();
     } catch (err) {
       // Whether SQLite kept the transaction open or already rolled it back, it must not outlive this call.
       await this.stock.executeRaw(ROLLBACK).catch(() => undefined);
@@ -150,6 +168,15 @@ class SqliteTransaction implements Transaction {
       if (!isNoTransactionActive(err)) throw err;
     } finally {
       this.release();
+    }
+  }
+
+  private async reporting<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      this.health?.failed(sqliteCodeOf(err));
+      throw err;
     }
   }
 }
