@@ -14,13 +14,18 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createBotCache, type BotCache } from './pipeline/bot-cache.js';
 import { createInbox } from './pipeline/inbox.js';
 import { createProcessor, type Processor } from './pipeline/processor.js';
+import type { PipelineStores } from './pipeline/ports.js';
+import { withStoreDeadlines } from './pipeline/store-deadlines.js';
 import { createSweep } from './pipeline/sweep.js';
+import { createWatchdog, WATCHDOG_EXIT_CODE, type Watchdog } from './pipeline/watchdog.js';
 import { createWorkflowGateway } from './pipeline/workflow-gateway-default.js';
 import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
 import { createApp } from './server/app.js';
+import type { ReadinessCheck } from './server/routes/health.js';
 import { createDatabase, type Database } from './store/client.js';
+import { withDeadline } from './store/deadline.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
 import { createRedisKeyValueStore } from './store/redis-kv.js';
@@ -52,6 +57,11 @@ export interface Runtime {
   bots: BotCache;
   inbox: Inbox;
   processor: Processor;
+  /** The stores as the worker uses them: every call with a deadline, failures reported to the watchdog. */
+  workerStores: PipelineStores;
+  watchdog: Watchdog;
+  /** What /readyz checks. */
+  readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;
 }
 
@@ -84,10 +94,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       logger,
     );
     const bots = createBotCache(repos.bots);
-    const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
+    const inbox = createInbox({ messages: repos.messages, queue, logger, metrics, persistTimeoutMs: config.database.ingressWriteTimeoutMs });
     const workflows = overrides.workflows ?? createWorkflowGateway({ logger });
-    const processor = createProcessor({ stores: repos, queue, adapters, workflows, logger, metrics });
-    return {
+    const watchdog = createWatchdog({
+      ...config.watchdog,
+      logger,
+      probe: () => withDeadline(database.checkTransaction(), config.database.callTimeoutMs, 'worker database probe'),
+      giveUp: () => exitForRestart(runtime),
+    });
+    const workerStores = withStoreDeadlines(repos, config.database.callTimeoutMs, watchdog.storeFailed);
+    const processor = createProcessor({ stores: workerStores, queue, adapters, workflows, logger, metrics });
+    const runtime: Runtime = {
       config,
       logger,
       metrics,
@@ -99,6 +116,13 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       bots,
       inbox,
       processor,
+      workerStores,
+      watchdog,
+      readiness: {
+        database: () => database.checkWrite(),
+        queue: () => queue.ping(),
+        worker: async () => watchdog.check(),
+      },
       async close() {
         await queue.close(config.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
         for (const adapter of adapters.list()) await adapter.close?.().catch(() => undefined);
@@ -106,6 +130,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await database.close();
       },
     };
+    return runtime;
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
@@ -139,10 +164,7 @@ export async function startWeb(runtime: Runtime, opts: { port?: number; host?: s
       maxBodyBytes: config.http.hookMaxBodyBytes,
       metrics: runtime.metrics,
     },
-    readiness: {
-      database: () => runtime.database.ping(),
-      queue: () => runtime.queue.ping(),
-    },
+    readiness: runtime.readiness,
     metricsRegistry: config.metricsEnabled ? runtime.metrics.registry : undefined,
     consoleRoot: join(packageRoot, 'admin-ui', 'dist'),
   });
@@ -189,22 +211,31 @@ export interface WorkerHandle {
 export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
   const { config, logger, queue, processor } = runtime;
   const sweep = createSweep({
-    messages: runtime.repos.messages,
-    conversations: runtime.repos.conversations,
+    messages: runtime.workerStores.messages,
+    conversations: runtime.workerStores.conversations,
     queue,
     logger,
     metrics: runtime.metrics,
     intervalMs: config.sweep.intervalMs,
     graceMs: config.sweep.graceMs,
   });
-  await queue.startWorker(processor.process, processor.onDead);
+  await queue.startWorker(runtime.watchdog.track(processor.process), processor.onDead);
   // Embedded mode: whatever the last process left queued or running is ours to finish.
   if (queue.driver === 'inline') await sweep.recover();
   sweep.start();
+  runtime.watchdog.start();
   logger.info({ driver: queue.driver, concurrency: config.queue.concurrency }, 'worker started');
   return {
     async close() {
+      runtime.watchdog.stop();
       sweep.stop();
     },
   };
+}
+
+/** The watchdog gave up on a stuck worker: close what closes within a moment, then exit for the supervisor. */
+function exitForRestart(runtime: Runtime): void {
+  const exit = () => process.exit(WATCHDOG_EXIT_CODE);
+  setTimeout(exit, 5000).unref();
+  void runtime.close().catch(() => undefined).finally(exit);
 }

@@ -7,7 +7,14 @@ export interface Config {
   http: { host: string; port: number; publicBaseUrl?: string; hookMaxBodyBytes: number };
   logLevel: string;
   dataDir: string;
-  database: { url: string; provider: 'sqlite' | 'postgresql' };
+  database: {
+    url: string;
+    provider: 'sqlite' | 'postgresql';
+    /** How long ingress waits to persist a message before answering 503. */
+    ingressWriteTimeoutMs: number;
+    /** Deadline of each database call the worker makes. */
+    callTimeoutMs: number;
+  };
   redisUrl?: string;
   /** Raw key ring text; absent in the embedded default, which then keeps a key file in dataDir. */
   secretKey?: string;
@@ -15,6 +22,8 @@ export interface Config {
   declarativeConfigPath?: string;
   queue: { name: string; concurrency: number; attempts: number; backoffMs: number; maxBackoffMs: number };
   sweep: { intervalMs: number; graceMs: number };
+  /** Jobs pending with no progress: not ready after `stallMs`, exit after `exitMs` (0: never). */
+  watchdog: { stallMs: number; exitMs: number };
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
   platforms: { wecomApiBase: string; slackApiUrl: string };
@@ -47,12 +56,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
     );
   }
+  if (e.WATCHDOG_EXIT_MS !== 0 && e.WATCHDOG_EXIT_MS <= e.WATCHDOG_STALL_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WATCHDOG_EXIT_MS: must be 0 (never exit) or longer than WATCHDOG_STALL_MS (${e.WATCHDOG_STALL_MS}) (got "${e.WATCHDOG_EXIT_MS}")`,
+    );
+  }
   return {
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL, hookMaxBodyBytes: e.HOOK_MAX_BODY_BYTES },
     logLevel: e.LOG_LEVEL,
     dataDir,
-    database: { url: databaseUrl, provider },
+    database: { url: databaseUrl, provider, ingressWriteTimeoutMs: e.INGRESS_WRITE_TIMEOUT_MS, callTimeoutMs: e.DB_CALL_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
     secretKey: e.SWITCHBOARD_SECRET_KEY,
     secretKeyFile: join(dataDir, 'secret.key'),
@@ -65,6 +79,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxBackoffMs: e.JOB_MAX_BACKOFF_MS,
     },
     sweep: { intervalMs: e.SWEEP_INTERVAL_MS, graceMs: e.SWEEP_GRACE_MS },
+    watchdog: { stallMs: e.WATCHDOG_STALL_MS, exitMs: e.WATCHDOG_EXIT_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
     platforms: { wecomApiBase: e.WECOM_API_BASE, slackApiUrl: e.SLACK_API_URL },

@@ -37,7 +37,7 @@ export function toNewMessage(m: NormalizedMessage): NewMessage {
   };
 }
 
-/** How much longer than the write's own deadline a caller waits for the batch it joined (the store's answer). */
+/** How much longer than the write's own deadline the inbox waits for the store's answer. */
 const ANSWER_GRACE_MS = 500;
 
 /**
@@ -61,7 +61,9 @@ export function createInbox(deps: {
   const batcher = createBatcher<NewMessage, InsertedMessage>(
     (rows) => {
       metrics?.inboxBatchSize.observe(rows.length);
-      return messages.insertBatch(rows, { timeoutMs: persistTimeoutMs });
+      // The store honours the deadline itself (SQLite's writer thread); this bounds a store that cannot (a
+      // PostgreSQL pool waiting for a connection). A batch that lands after all is found by the sweep.
+      return withDeadline(messages.insertBatch(rows, { timeoutMs: persistTimeoutMs }), persistTimeoutMs + ANSWER_GRACE_MS, 'persisting messages');
     },
     { maxInFlight: 2 },
   );
@@ -71,9 +73,7 @@ export function createInbox(deps: {
       if (normalized.length === 0) return [];
       let inserted: InsertedMessage[];
       try {
-        // The store honours the deadline itself (SQLite's writer thread); this bounds a store that cannot (a
-        // PostgreSQL pool waiting for a connection). A batch that lands after all is found by the sweep.
-        inserted = await withDeadline(batcher.submit(normalized.map(toNewMessage)), persistTimeoutMs + ANSWER_GRACE_MS, 'persisting messages');
+        inserted = await batcher.submit(normalized.map(toNewMessage));
       } catch (err) {
         logger.error({ err }, 'inbox: persisting messages failed');
         throw new UnavailableError('store_unavailable', 'could not persist the message', { cause: err });

@@ -27,7 +27,7 @@ export interface Database {
   /**
    * Readiness: whether the database takes a write now. Commits a heartbeat row (on SQLite on the writer thread, so a
    * locked database never blocks the event loop) and, on SQLite, reports real writes failing for want of storage
-   * (see WriteHealth). Never throws; concurrent calls share one probe, and a result is reused for a moment.
+   * (see WriteHealth). Never throws; concurrent calls share one probe.
    */
   checkWrite(): Promise<WriteCheck>;
   /**
@@ -51,8 +51,6 @@ export const SQLITE_BUSY_WAIT_MS = 10_000;
 
 /** How long the readiness heartbeat may wait for the write lock. */
 const HEARTBEAT_TIMEOUT_MS = 1000;
-/** A readiness probe's result answers further checks this long (a flood of /readyz is not a flood of writes). */
-const CHECK_REUSE_MS = 250;
 const HEARTBEAT_NAME = 'readiness';
 
 /**
@@ -139,21 +137,12 @@ async function checkTransaction(db: Db): Promise<void> {
   await db.$transaction([db.$queryRaw`SELECT 1`]);
 }
 
-/**
- * Concurrent calls share one run of `check`; its result also answers calls within CHECK_REUSE_MS of its end. A closed
- * database answers at once.
- */
+/** Concurrent calls share one run of `check` (a burst of /readyz is one write); a closed database answers at once. */
 function unlessClosed(isClosed: () => boolean, check: () => Promise<WriteCheck>): () => Promise<WriteCheck> {
   let running: Promise<WriteCheck> | undefined;
-  let last: { result: WriteCheck; at: number } | undefined;
   return () => {
     if (isClosed()) return Promise.resolve({ ok: false, reason: 'closed' });
-    if (last && Date.now() - last.at < CHECK_REUSE_MS) return Promise.resolve(last.result);
-    running ??= check().then((result) => {
-      last = { result, at: Date.now() };
-      running = undefined;
-      return result;
-    });
+    running ??= check().finally(() => (running = undefined));
     return running;
   };
 }
