@@ -1,7 +1,7 @@
 /**
  * A full disk, made deterministic: SQLite's `max_page_count` caps the database at its current size, and filler rows
  * use up every free page, so the next write that needs a new page fails with SQLITE_FULL exactly as on a full disk.
- * The cap is per connection: it is set on every connection the Database holds.
+ * The cap is per connection: it is set on every connection the Database holds (Prisma's and the writer thread's).
  */
 import type { Database } from '../../src/store/client.js';
 
@@ -36,5 +36,7 @@ export async function fillSqliteDatabase(database: Database): Promise<FullDataba
 }
 
 async function setCap(database: Database, pages: number): Promise<void> {
-  await database.db.$queryRawUnsafe(`PRAGMA max_page_count = ${pages}`);
+  const pragma = `PRAGMA max_page_count = ${pages}`;
+  await database.db.$queryRawUnsafe(pragma);
+  await database.sqliteWriter?.().runEach(pragma, [[]], { timeoutMs: 5000 });
 }
