@@ -24,7 +24,7 @@ import { createQueue } from './queue/create.js';
 import type { Queue } from './queue/types.js';
 import { createApp } from './server/app.js';
 import type { ReadinessCheck } from './server/routes/health.js';
-import { createDatabase, type Database } from './store/client.js';
+import { createDatabase, SQLITE_BUSY_WAIT_MS, type Database } from './store/client.js';
 import { withDeadline } from './store/deadline.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
@@ -68,7 +68,8 @@ export interface Runtime {
 export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const database = await createDatabase(config.database.url);
+  // A write waits for another process's lock at most half the worker's call deadline: none runs after its caller gave up.
+  const database = await createDatabase(config.database.url, { busyWaitMs: Math.min(SQLITE_BUSY_WAIT_MS, config.database.callTimeoutMs / 2) });
   try {
     if (!overrides.skipMigrations) {
       const { applied } = await migrate(database, { logger });

@@ -34,7 +34,7 @@ export const envSchema = z.object({
   HOOK_MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
   INGRESS_WRITE_TIMEOUT_MS: int(100, 30_000).default(1_000),
-  DB_CALL_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  DB_CALL_TIMEOUT_MS: int(100, 600_000).default(20_000),
   WATCHDOG_STALL_MS: int(1_000, 86_400_000).default(120_000),
   WATCHDOG_EXIT_MS: int(0, 86_400_000).default(600_000),
   METRICS_ENABLED: bool.default(true),

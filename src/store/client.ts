@@ -44,10 +44,18 @@ export interface Database {
 }
 
 /**
- * How long a statement on the Prisma connection keeps retrying while another connection holds the write lock. The
+ * How long a write on the Prisma connection keeps retrying while another connection holds the write lock. The
  * retries wait asynchronously: that connection's own busy timeout is 0, so SQLite never sleeps on the event loop.
  */
 export const SQLITE_BUSY_WAIT_MS = 10_000;
+
+export interface DatabaseOptions {
+  /**
+   * SQLite: how long a write on the Prisma connection waits for another connection's write lock. Keep it below the
+   * deadline callers put on their calls, so that no write runs after its caller gave up. @defaultValue SQLITE_BUSY_WAIT_MS
+   */
+  busyWaitMs?: number;
+}
 
 /** How long the readiness heartbeat may wait for the write lock. */
 const HEARTBEAT_TIMEOUT_MS = 1000;
@@ -57,15 +65,15 @@ const HEARTBEAT_NAME = 'readiness';
  * Opens the database named by DATABASE_URL (unset: `file:./data/switchboard.db`, its folder created).
  * SQLite runs in WAL mode with foreign keys on; PostgreSQL honours a `?schema=` parameter (search_path).
  */
-export async function createDatabase(url: string | undefined): Promise<Database> {
+export async function createDatabase(url: string | undefined, opts: DatabaseOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
-  return target.provider === 'sqlite' ? openSqlite(target) : openPostgres(target);
+  return target.provider === 'sqlite' ? openSqlite(target, opts) : openPostgres(target);
 }
 
-async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>): Promise<Database> {
+async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }>, opts: DatabaseOptions): Promise<Database> {
   mkdirSync(dirname(target.file), { recursive: true });
   const health = new WriteHealth();
-  const adapter = createSqliteAdapterFactory({ file: target.file, busyWaitMs: SQLITE_BUSY_WAIT_MS, health });
+  const adapter = createSqliteAdapterFactory({ file: target.file, busyWaitMs: opts.busyWaitMs ?? SQLITE_BUSY_WAIT_MS, health });
   const db = new SqlitePrismaClient({ adapter });
   try {
     // One connection per client: these per-connection settings hold for every query it runs.

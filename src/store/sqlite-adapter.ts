@@ -11,8 +11,8 @@ export interface SqliteAdapterOptions {
   /** Absolute path of the database file. */
   file: string;
   /**
-   * How long a statement or transaction start keeps retrying while another connection holds the write lock, in
-   * asynchronous steps: the event loop is never blocked by the wait.
+   * How long after it was issued a write (or a transaction start) may still retry while another connection holds the
+   * write lock, in asynchronous steps: the event loop is never blocked by the wait.
    */
   busyWaitMs: number;
   /** Told how writes end, for readiness. */
@@ -26,6 +26,8 @@ const ROLLBACK = sql('ROLLBACK');
 
 /** Statements whose success shows the database takes writes. */
 const WRITE_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+/** Statements that only read (every read Prisma sends starts so). */
+const READ_STATEMENT = /^\s*SELECT\b/i;
 
 const FIRST_RETRY_MS = 2;
 const MAX_RETRY_MS = 100;
@@ -63,7 +65,10 @@ export function createSqliteAdapterFactory(opts: SqliteAdapterOptions): SqlDrive
 class SqliteConnection implements SqlDriverAdapter {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
+  /** Held by a statement while it runs, and by a transaction from BEGIN to its end. */
   private readonly lock = new Lock();
+  /** Writes queue here while they wait for another connection's write lock, so they still land in issue order. */
+  private readonly writeOrder = new Lock();
 
   constructor(
     private readonly stock: SqlDriverAdapter,
@@ -74,21 +79,21 @@ class SqliteConnection implements SqlDriverAdapter {
   }
 
   queryRaw(query: SqlQuery) {
-    return this.exclusive(() => this.stock.queryRaw(query), WRITE_STATEMENT.test(query.sql));
+    return this.statement(query.sql, () => this.stock.queryRaw(query));
   }
 
   executeRaw(query: SqlQuery) {
-    return this.exclusive(() => this.stock.executeRaw(query), WRITE_STATEMENT.test(query.sql));
+    return this.statement(query.sql, () => this.stock.executeRaw(query));
   }
 
   executeScript(script: string) {
-    return this.exclusive(() => this.stock.executeScript(script), false);
+    return this.statement(script, () => this.stock.executeScript(script));
   }
 
   startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     // SQLite transactions are serializable; the stock adapter rejects any other level before taking its lock.
     if (isolationLevel && isolationLevel !== 'SERIALIZABLE') return this.stock.startTransaction(isolationLevel);
-    return retryWhileBusy(async () => {
+    return this.inWriteOrder(async () => {
       const release = await this.lock.acquire();
       try {
         // IMMEDIATE: the write lock is taken (or found busy) here, where waiting can be retried, not mid-transaction.
@@ -98,27 +103,46 @@ class SqliteConnection implements SqlDriverAdapter {
         throw err;
       }
       return new SqliteTransaction(this.stock, release, this.health);
-    }, this.busyWaitMs);
+    });
   }
 
   dispose() {
     return this.stock.dispose();
   }
 
-  private exclusive<T>(run: () => Promise<T>, writes: boolean): Promise<T> {
-    return retryWhileBusy(async () => {
-      const release = await this.lock.acquire();
-      try {
-        const result = await run();
-        if (writes) this.health?.succeeded();
-        return result;
-      } catch (err) {
-        this.health?.failed(sqliteCodeOf(err));
-        throw err;
-      } finally {
-        release();
-      }
-    }, this.busyWaitMs);
+  /** Reads go straight to the connection (in WAL mode they do not wait for writers); anything else in write order. */
+  private statement<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const attempt = () => this.exclusive(run, WRITE_STATEMENT.test(sql));
+    return READ_STATEMENT.test(sql) ? retryWhileBusy(attempt, Date.now() + this.busyWaitMs) : this.inWriteOrder(attempt);
+  }
+
+  /**
+   * One write at a time retries against another connection's lock, the others queue behind it: a later write never
+   * overtakes an earlier one (a lease renewal cannot land after the release that followed it). Each write gives up
+   * `busyWaitMs` after it was issued, so none runs later than that.
+   */
+  private async inWriteOrder<T>(attempt: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + this.busyWaitMs;
+    const leave = await this.writeOrder.acquire();
+    try {
+      return await retryWhileBusy(attempt, giveUpAt);
+    } finally {
+      leave();
+    }
+  }
+
+  private async exclusive<T>(run: () => Promise<T>, writes: boolean): Promise<T> {
+    const release = await this.lock.acquire();
+    try {
+      const result = await run();
+      if (writes) this.health?.succeeded();
+      return result;
+    } catch (err) {
+      this.health?.failed(sqliteCodeOf(err));
+      throw err;
+    } finally {
+      release();
+    }
   }
 }
 
@@ -200,8 +224,8 @@ class Lock {
   }
 }
 
-async function retryWhileBusy<T>(attempt: () => Promise<T>, busyWaitMs: number): Promise<T> {
-  const giveUpAt = Date.now() + busyWaitMs;
+/** Runs `attempt` (at least once) until it is not refused with SQLITE_BUSY, or until `giveUpAt`. */
+async function retryWhileBusy<T>(attempt: () => Promise<T>, giveUpAt: number): Promise<T> {
   for (let pauseMs = FIRST_RETRY_MS; ; pauseMs = Math.min(pauseMs * 2, MAX_RETRY_MS)) {
     try {
       return await attempt();

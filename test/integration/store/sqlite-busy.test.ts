@@ -35,19 +35,22 @@ describe("SQLite: waiting for another process's write lock", () => {
   let testDb: TestDatabase;
   let database: Database;
   let repos: Repositories;
+  let tenantId: string;
   let messageId: string;
+  let conversationId: string;
 
   beforeAll(async () => {
     testDb = sqliteTestDatabase();
     database = await testDb.open();
     await migrate(database);
     repos = createRepositories(database, createSecretBox([{ version: 1, key: randomBytes(32) }]));
-    const tenantId = (await repos.tenants.upsertBySlug({ slug: 't', name: 'T' })).id;
+    tenantId = (await repos.tenants.upsertBySlug({ slug: 't', name: 'T' })).id;
     const botId = (await repos.bots.upsert({ tenantId, name: 'b', platform: 'wecom', mode: 'app', credentials: {}, settings: {}, enabled: true, workflowId: null, approvalPolicy: 'none' })).id;
     const [row] = await repos.messages.insertBatch([
       { tenantId, botId, platform: 'wecom', platformMessageId: 'm1', conversationKey: `${botId}|c|`, senderId: 'u', text: 'hi', payload: { conversation: { id: 'c', type: 'direct' } }, receivedAt: new Date() },
     ]);
     messageId = row!.id;
+    conversationId = (await repos.conversations.upsert({ tenantId, botId, platformConversationId: 'c', threadKey: '', type: 'direct' })).id;
   });
   afterAll(async () => {
     await database?.close();
@@ -67,5 +70,17 @@ describe("SQLite: waiting for another process's write lock", () => {
     expect((await repos.messages.getForWorker(messageId))?.status).toBe('running');
     // A generous bound for a loaded machine; the SQLite busy sleep blocked it for the whole hold.
     expect(worstBlockMs).toBeLessThan(250);
+  });
+
+  it('writes issued while waiting land in the order they were issued', async () => {
+    // A lease renewal still waiting when the lease is released must not land after the release and re-take it.
+    expect(await repos.conversations.acquireLock(conversationId, 'worker-a', 30_000)).toBe(true);
+    const holder = await holdSqliteWriteLock(database, 1000);
+    const renewal = repos.conversations.acquireLock(conversationId, 'worker-a', 30_000);
+    // Issued just before the lock comes free: a write retrying on its own would now try more often than the renewal.
+    await new Promise((r) => setTimeout(r, 940));
+    const release = repos.conversations.releaseLock(conversationId, 'worker-a');
+    await Promise.all([renewal, release, holder.done]);
+    expect(await repos.conversations.get(tenantId, conversationId)).toMatchObject({ lockedBy: null });
   });
 });

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
 
   it('reads the database deadlines and the watchdog limits, which must leave room to be not ready before exiting', () => {
     expect(loadConfig({})).toMatchObject({
-      database: { ingressWriteTimeoutMs: 1000, callTimeoutMs: 15_000 },
+      database: { ingressWriteTimeoutMs: 1000, callTimeoutMs: 20_000 },
       watchdog: { stallMs: 120_000, exitMs: 600_000 },
     });
     expect(loadConfig({ WATCHDOG_STALL_MS: '5000', WATCHDOG_EXIT_MS: '0' }).watchdog).toEqual({ stallMs: 5000, exitMs: 0 });
