@@ -52,7 +52,7 @@ export function createSweep(deps: {
       const n = queued + running;
       if (n > 0) {
         metrics?.sweepEnqueued.inc(n);
-        logger.info({ queued, running }, 'sweep: re-enqueued unfinished messages');
+        logger.info({ queued, running }, 'sweep: enqueued unfinished messages (a no-op for those whose job is pending)');
       }
       return n;
     } catch (err) {

@@ -141,8 +141,12 @@ async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgre
   };
 }
 
+/**
+ * An interactive transaction: Prisma runs a one-query batch without one. On SQLite it starts with BEGIN IMMEDIATE,
+ * so it also needs the write lock. Callers bound the wait (Prisma's own limits are set out of the way).
+ */
 async function checkTransaction(db: Db): Promise<void> {
-  await db.$transaction([db.$queryRaw`SELECT 1`]);
+  await db.$transaction((tx) => tx.$queryRaw`SELECT 1`, { maxWait: 600_000, timeout: 600_000 });
 }
 
 /** Concurrent calls share one run of `check` (a burst of /readyz is one write); a closed database answers at once. */
