@@ -45,9 +45,16 @@ export interface Database {
 
 /**
  * How long a write on the Prisma connection keeps retrying while another connection holds the write lock. The
- * retries wait asynchronously: that connection's own busy timeout is 0, so SQLite never sleeps on the event loop.
+ * retries wait asynchronously (sqlite-adapter.ts): SQLite itself sleeps on the event loop's thread for at most
+ * EVENT_LOOP_BUSY_TIMEOUT_MS per attempt, and only one write at a time retries.
  */
 export const SQLITE_BUSY_WAIT_MS = 10_000;
+
+/**
+ * The Prisma connection's own busy timeout: long enough to ride out the writer thread's short transactions without a
+ * retry, short enough that the event loop never notices.
+ */
+export const EVENT_LOOP_BUSY_TIMEOUT_MS = 5;
 
 export interface DatabaseOptions {
   /**
@@ -78,7 +85,7 @@ async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }
   try {
     // One connection per client: these per-connection settings hold for every query it runs.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await db.$queryRawUnsafe('PRAGMA busy_timeout = 0');
+    await db.$queryRawUnsafe(`PRAGMA busy_timeout = ${EVENT_LOOP_BUSY_TIMEOUT_MS}`);
     await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     await db.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   } catch (err) {

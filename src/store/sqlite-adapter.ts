@@ -48,8 +48,9 @@ const MAX_RETRY_MS = 100;
  * statement outside a transaction takes the same lock, so it can never run inside — and be rolled back with —
  * another caller's open transaction on this shared connection.
  *
- * The connection's own busy timeout is 0 (set by the caller): a statement that meets another writer fails at once
- * and is retried here after an asynchronous pause, instead of SQLite sleeping on the event loop's thread.
+ * The connection's own busy timeout is a few milliseconds (set by the caller): a write that meets another writer for
+ * longer fails and is retried here after an asynchronous pause, instead of SQLite sleeping on the event loop's
+ * thread for seconds. Writes retry one at a time, in the order they were issued.
  */
 export function createSqliteAdapterFactory(opts: SqliteAdapterOptions): SqlDriverAdapterFactory {
   const stock = new PrismaBetterSQLite3({ url: opts.file, timeout: 0 });

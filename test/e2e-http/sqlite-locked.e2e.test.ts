@@ -1,7 +1,7 @@
 /**
  * Issue 9, item 5: another process holding SQLite's write lock (a CLI run, a backup, a second instance) must not
  * freeze the process. SQLite waits for a lock by sleeping on the calling thread; the event loop's connection never
- * does (busy timeout 0, asynchronous retries), and ingress writes wait on the writer thread, for at most their
+ * does for more than a few ms (asynchronous retries), and ingress writes wait on the writer thread, for at most their
  * deadline. So /healthz answers at once, a callback is answered well inside the platform's deadline (503 when it
  * could not be stored: the platform retries; a 200 means it is stored), and nothing is lost once the lock is gone.
  */

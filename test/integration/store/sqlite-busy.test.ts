@@ -1,7 +1,7 @@
 /**
  * While another process holds SQLite's write lock, writes on the Prisma connection wait for it without blocking the
- * event loop: SQLite's own busy wait is a sleep on the calling thread, so the connection's busy timeout is 0 and the
- * wait happens in asynchronous retries.
+ * event loop: SQLite's own busy wait is a sleep on the calling thread, so the connection's busy timeout is a few
+ * milliseconds and the wait happens in asynchronous retries.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
