@@ -101,7 +101,7 @@ async function openSqlite(target: Extract<DatabaseTarget, { provider: 'sqlite' }
     target,
     sqliteWriter,
     ping: () => ping(db),
-    checkWrite: unlessClosed(() => closed, async (): Promise<WriteCheck> => {
+    checkWrite: sharedProbe(() => closed, async (): Promise<WriteCheck> => {
       const failing = health.failing();
       if (failing) return { ok: false, reason: `writes are failing (${failing})` };
       try {
@@ -130,7 +130,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { provider: 'postgre
     provider: 'postgresql',
     target,
     ping: () => ping(db),
-    checkWrite: unlessClosed(() => closed, async (): Promise<WriteCheck> => {
+    checkWrite: sharedProbe(() => closed, async (): Promise<WriteCheck> => {
       try {
         const beatAt = new Date();
         await db.heartbeat.upsert({ where: { name: HEARTBEAT_NAME }, create: { name: HEARTBEAT_NAME, beatAt }, update: { beatAt } });
@@ -157,7 +157,7 @@ async function checkTransaction(db: Db): Promise<void> {
 }
 
 /** Concurrent calls share one run of `check` (a burst of /readyz is one write); a closed database answers at once. */
-function unlessClosed(isClosed: () => boolean, check: () => Promise<WriteCheck>): () => Promise<WriteCheck> {
+function sharedProbe(isClosed: () => boolean, check: () => Promise<WriteCheck>): () => Promise<WriteCheck> {
   let running: Promise<WriteCheck> | undefined;
   return () => {
     if (isClosed()) return Promise.resolve({ ok: false, reason: 'closed' });

@@ -11,22 +11,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillSqliteDatabase } from '../support/sqlite-full.js';
 import { waitFor } from '../support/runtime.js';
-import { startSlackE2E, type SlackE2E } from './slack-support.js';
+import { postSlackDm, slackShows, startServerSuite, type ServerSuite } from '../integration/server/helpers.js';
 
 /** 6 KB of text: a row that does not fit in one page. */
 const LONG = '磁盘'.repeat(1000);
 
-async function readyz(s: SlackE2E): Promise<{ status: number; body: { checks: Record<string, string>; reasons?: Record<string, string> } }> {
+async function readyz(s: ServerSuite): Promise<{ status: number; body: { checks: Record<string, string>; reasons?: Record<string, string> } }> {
   const res = await s.e2e.get('/readyz');
   return { status: res.status, body: JSON.parse(res.text) as { checks: Record<string, string>; reasons?: Record<string, string> } };
 }
 
 describe('SQLite full disk (issue 9 item 1)', () => {
-  let s: SlackE2E;
+  let s: ServerSuite;
+  const dm = (channel: string, ts: string, text: string) => postSlackDm(s, { channel, ts, text });
+  const shows = (channel: string, text: string) => slackShows(s, channel, text);
 
   beforeAll(async () => {
     // Plenty of quick retries: the message caught by the full disk keeps trying until space is back.
-    s = await startSlackE2E({ JOB_ATTEMPTS: '50', JOB_BACKOFF_MS: '100', JOB_MAX_BACKOFF_MS: '300' });
+    s = await startServerSuite({ JOB_ATTEMPTS: '50', JOB_BACKOFF_MS: '100', JOB_MAX_BACKOFF_MS: '300' });
     // The first answer of the long message is held back until the disk is full.
     s.dify.script((req) => (req.key.startsWith('磁盘') && req.callNumber === 1 ? { headersDelayMs: 2500 } : undefined));
   });
@@ -35,19 +37,19 @@ describe('SQLite full disk (issue 9 item 1)', () => {
   });
 
   it('answers 503 while full, and processes new and interrupted messages once space is back, without a restart', async () => {
-    expect((await s.dm('D0A', '1700000100.000100', 'warm up')).status).toBe(200);
-    await waitFor(() => s.shows('D0A', 'Echo: warm up'), 20_000, 'the first answer');
+    expect((await dm('D0A', '1700000100.000100', 'warm up')).status).toBe(200);
+    await waitFor(() => shows('D0A', 'Echo: warm up'), 20_000, 'the first answer');
     expect((await readyz(s)).status).toBe(200);
 
     // A long message is accepted and its workflow run starts; then the disk fills up.
-    expect((await s.dm('D0B', '1700000101.000100', LONG)).status).toBe(200);
+    expect((await dm('D0B', '1700000101.000100', LONG)).status).toBe(200);
     await waitFor(() => s.dify.runRequests().some((r) => r.key === LONG), 10_000, 'the long message to reach Dify');
     const database = s.e2e.t.runtime.database;
     const full = await fillSqliteDatabase(database);
 
     // A callback that cannot be stored is refused in time: the platform retries it.
     const started = Date.now();
-    const refused = await s.dm('D0C', '1700000102.000100', `${LONG} again`);
+    const refused = await dm('D0C', '1700000102.000100', `${LONG} again`);
     expect(refused.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(2000);
     const notReady = await readyz(s);
@@ -60,12 +62,12 @@ describe('SQLite full disk (issue 9 item 1)', () => {
     await new Promise((r) => setTimeout(r, 1000));
 
     await full.release();
-    expect((await s.dm('D0D', '1700000103.000100', 'after the disk was freed')).status).toBe(200);
-    await waitFor(() => s.shows('D0D', 'Echo: after the disk was freed'), 20_000, 'a new message to be answered after space is back');
-    await waitFor(() => s.shows('D0B', `Echo: ${LONG}`), 20_000, 'the interrupted long message to be answered');
+    expect((await dm('D0D', '1700000103.000100', 'after the disk was freed')).status).toBe(200);
+    await waitFor(() => shows('D0D', 'Echo: after the disk was freed'), 20_000, 'a new message to be answered after space is back');
+    await waitFor(() => shows('D0B', `Echo: ${LONG}`), 20_000, 'the interrupted long message to be answered');
     // The platform's retry of the refused callback is stored and answered now.
-    expect((await s.dm('D0C', '1700000102.000100', `${LONG} again`)).status).toBe(200);
-    await waitFor(() => s.shows('D0C', `Echo: ${LONG} again`), 20_000, 'the retried callback to be answered');
+    expect((await dm('D0C', '1700000102.000100', `${LONG} again`)).status).toBe(200);
+    await waitFor(() => shows('D0C', `Echo: ${LONG} again`), 20_000, 'the retried callback to be answered');
     await waitFor(async () => (await readyz(s)).status === 200, 10_000, '/readyz to be 200 again');
 
     const statuses = await database.db.message.groupBy({ by: ['status'], _count: true });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeLatency } from '../support/latency-probe.js';
 import { waitFor } from '../support/runtime.js';
 import { holdSqliteWriteLock } from '../support/sqlite-lock.js';
-import { startSlackE2E, type SlackE2E } from './slack-support.js';
+import { postSlackDm, slackShows, startServerSuite, type ServerSuite } from '../integration/server/helpers.js';
 
 const HOLD_MS = 12_000;
 
@@ -20,10 +20,12 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 }
 
 describe('SQLite write lock held by another process (issue 9 item 5)', () => {
-  let s: SlackE2E;
+  let s: ServerSuite;
+  const dm = (channel: string, ts: string, text: string) => postSlackDm(s, { channel, ts, text });
+  const shows = (channel: string, text: string) => slackShows(s, channel, text);
 
   beforeAll(async () => {
-    s = await startSlackE2E();
+    s = await startServerSuite();
     // This run answers while the lock is held, so the worker's writes meet the lock.
     s.dify.script((req) => (req.key === 'slow question' && req.callNumber === 1 ? { headersDelayMs: 1500 } : undefined));
   });
@@ -32,10 +34,10 @@ describe('SQLite write lock held by another process (issue 9 item 5)', () => {
   });
 
   it('keeps /healthz fast, answers callbacks in time, and loses nothing', async () => {
-    expect((await s.dm('D0A', '1700000200.000100', 'warm up')).status).toBe(200);
-    await waitFor(() => s.shows('D0A', 'Echo: warm up'), 20_000, 'the first answer');
+    expect((await dm('D0A', '1700000200.000100', 'warm up')).status).toBe(200);
+    await waitFor(() => shows('D0A', 'Echo: warm up'), 20_000, 'the first answer');
 
-    expect((await s.dm('D0S', '1700000201.000100', 'slow question')).status).toBe(200);
+    expect((await dm('D0S', '1700000201.000100', 'slow question')).status).toBe(200);
     await waitFor(() => s.dify.runRequests().some((r) => r.key === 'slow question'), 10_000, 'the slow question to reach Dify');
     const database = s.e2e.t.runtime.database;
     const holder = await holdSqliteWriteLock(database, HOLD_MS);
@@ -43,7 +45,7 @@ describe('SQLite write lock held by another process (issue 9 item 5)', () => {
 
     const health = probeLatency(`${s.e2e.web.url}/healthz`, HOLD_MS - 4000, 100);
     await new Promise((r) => setTimeout(r, 300));
-    const callback = await timed(s.dm('D0L', '1700000202.000100', 'during the lock'));
+    const callback = await timed(dm('D0L', '1700000202.000100', 'during the lock'));
     const ready = await timed(s.e2e.get('/readyz'));
     const answers = await health.results;
 
@@ -64,9 +66,9 @@ describe('SQLite write lock held by another process (issue 9 item 5)', () => {
 
     await holder.done;
     // A refused callback is retried by the platform; a stored one is a duplicate now. Either way it runs once.
-    expect((await s.dm('D0L', '1700000202.000100', 'during the lock')).status).toBe(200);
-    await waitFor(() => s.shows('D0L', 'Echo: during the lock'), 30_000, 'the callback sent during the lock to be answered');
-    await waitFor(() => s.shows('D0S', 'Echo: slow question'), 30_000, 'the run that met the lock to be answered');
+    expect((await dm('D0L', '1700000202.000100', 'during the lock')).status).toBe(200);
+    await waitFor(() => shows('D0L', 'Echo: during the lock'), 30_000, 'the callback sent during the lock to be answered');
+    await waitFor(() => shows('D0S', 'Echo: slow question'), 30_000, 'the run that met the lock to be answered');
     for (const channel of ['D0L', 'D0S']) {
       expect(s.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel)).toHaveLength(1);
     }

@@ -14,7 +14,7 @@ import { prepareTestEnv, waitFor } from '../../support/runtime.js';
 import { holdSqliteWriteLock } from '../../support/sqlite-lock.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const script = join(import.meta.dirname, 'stall-child.ts');
+const script = join(import.meta.dirname, 'child-runtime.ts');
 
 interface Child {
   process: ChildProcess;
