@@ -15,7 +15,10 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createBotCache, type BotCache } from './pipeline/bot-cache.js';
 import { createInbox } from './pipeline/inbox.js';
 import { createProcessor, type Processor } from './pipeline/processor.js';
+import type { PipelineStores } from './pipeline/ports.js';
+import { withStoreDeadlines } from './pipeline/store-deadlines.js';
 import { createSweep } from './pipeline/sweep.js';
+import { createWatchdog, WATCHDOG_EXIT_CODE, type Watchdog } from './pipeline/watchdog.js';
 import { createWorkflowGateway } from './pipeline/workflow-gateway-default.js';
 import type { WorkflowGateway } from './pipeline/workflow-gateway.js';
 import { createQueue } from './queue/create.js';
@@ -25,7 +28,9 @@ import { createAdminDeps, type AdminOptions } from './admin/create.js';
 import { createAdminApi } from './admin/router.js';
 import { createApp } from './server/app.js';
 import { createConnectionSupervisor } from './server/connections.js';
-import { createDatabase, type Database } from './store/client.js';
+import type { ReadinessCheck } from './server/routes/health.js';
+import { createDatabase, SQLITE_BUSY_WAIT_MS, type Database } from './store/client.js';
+import { withDeadline } from './store/deadline.js';
 import { createMemoryKeyValueStore, type KeyValueStore } from './store/kv.js';
 import { migrate } from './store/migrate.js';
 import { createRedisKeyValueStore } from './store/redis-kv.js';
@@ -60,13 +65,19 @@ export interface Runtime {
   bots: BotCache;
   inbox: Inbox;
   processor: Processor;
+  /** The stores as the worker uses them: every call with a deadline, failures reported to the watchdog. */
+  workerStores: PipelineStores;
+  watchdog: Watchdog;
+  /** What /readyz checks. */
+  readiness: Record<string, ReadinessCheck>;
   close(): Promise<void>;
 }
 
 export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const database = await createDatabase(config.database.url);
+  // A write waits for another process's lock at most half the worker's call deadline: none runs after its caller gave up.
+  const database = await createDatabase(config.database.url, { busyWaitMs: Math.min(SQLITE_BUSY_WAIT_MS, config.database.callTimeoutMs / 2) });
   try {
     if (!overrides.skipMigrations) {
       const { applied } = await migrate(database, { logger });
@@ -98,10 +109,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     );
     const bots = createBotCache(repos.bots);
     metrics.setBacklogSource(() => countBacklog(database.db));
-    const inbox = createInbox({ messages: repos.messages, queue, logger, metrics });
+    const inbox = createInbox({ messages: repos.messages, queue, logger, metrics, persistTimeoutMs: config.database.ingressWriteTimeoutMs });
     const workflows = overrides.workflows ?? createWorkflowGateway({ logger, metrics });
+    const watchdog = createWatchdog({
+      ...config.watchdog,
+      logger,
+      probe: () => withDeadline(database.checkTransaction(), config.database.callTimeoutMs, 'worker database probe'),
+      giveUp: () => exitForRestart(runtime),
+    });
+    const workerStores = withStoreDeadlines(repos, config.database.callTimeoutMs, watchdog.storeFailed);
     const processor = createProcessor({
-      stores: repos,
+      stores: workerStores,
       queue,
       adapters,
       workflows,
@@ -109,7 +127,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       metrics,
       budget: { attempts: config.queue.attempts, timeMs: config.queue.timeBudgetMs },
     });
-    return {
+    const runtime: Runtime = {
       config,
       logger,
       metrics,
@@ -121,6 +139,13 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       bots,
       inbox,
       processor,
+      workerStores,
+      watchdog,
+      readiness: {
+        database: () => database.checkWrite(),
+        queue: () => queue.ping(),
+        worker: async () => watchdog.check(),
+      },
       async close() {
         await queue.close(config.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, 'queue close failed'));
         for (const adapter of adapters.list()) await adapter.close?.().catch(() => undefined);
@@ -128,6 +153,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await database.close();
       },
     };
+    return runtime;
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
@@ -191,10 +217,7 @@ export async function startWeb(
       bodyTimeoutMs: config.http.bodyTimeoutMs,
       metrics: runtime.metrics,
     },
-    readiness: {
-      database: () => runtime.database.ping(),
-      queue: () => runtime.queue.ping(),
-    },
+    readiness: runtime.readiness,
     readinessDetails: () => {
       const states = connections.states();
       return states.length ? { connections: states } : {};
@@ -253,24 +276,33 @@ export interface WorkerHandle {
 export async function startWorker(runtime: Runtime): Promise<WorkerHandle> {
   const { config, logger, queue, processor } = runtime;
   const sweep = createSweep({
-    messages: runtime.repos.messages,
-    conversations: runtime.repos.conversations,
+    messages: runtime.workerStores.messages,
+    conversations: runtime.workerStores.conversations,
     queue,
     logger,
     metrics: runtime.metrics,
     intervalMs: config.sweep.intervalMs,
     graceMs: config.sweep.graceMs,
   });
-  await queue.startWorker(processor.process, processor.onDead);
+  await queue.startWorker(runtime.watchdog.track(processor.process), processor.onDead);
   // Embedded mode: whatever the last process left queued or running is ours to finish.
   if (queue.driver === 'inline') await sweep.recover();
   sweep.start();
+  runtime.watchdog.start();
   logger.info({ driver: queue.driver, concurrency: config.queue.concurrency }, 'worker started');
   return {
     /** Stops the sweep and the queue: no new jobs; running ones get SHUTDOWN_TIMEOUT_MS, then are aborted. */
     async close() {
+      runtime.watchdog.stop();
       sweep.stop();
       await queue.close(config.shutdownTimeoutMs);
     },
   };
+}
+
+/** The watchdog gave up on a stuck worker: close what closes within a moment, then exit for the supervisor. */
+function exitForRestart(runtime: Runtime): void {
+  const exit = () => process.exit(WATCHDOG_EXIT_CODE);
+  setTimeout(exit, 5000).unref();
+  void runtime.close().catch(() => undefined).finally(exit);
 }

@@ -22,7 +22,14 @@ export interface Config {
   };
   logLevel: string;
   dataDir: string;
-  database: { url: string; provider: 'sqlite' | 'postgresql' };
+  database: {
+    url: string;
+    provider: 'sqlite' | 'postgresql';
+    /** How long ingress waits to persist a message before answering 503. */
+    ingressWriteTimeoutMs: number;
+    /** Deadline of each database call the worker makes. */
+    callTimeoutMs: number;
+  };
   redisUrl?: string;
   /** Raw key ring text; absent in the embedded default, which then keeps a key file in dataDir. */
   secretKey?: string;
@@ -33,6 +40,8 @@ export interface Config {
   sweep: { intervalMs: number; graceMs: number };
   /** After SIGTERM: how long in-flight requests may finish before the remaining connections are closed. */
   shutdownRequestGraceMs: number;
+  /** Jobs pending with no progress: not ready after `stallMs`, exit after `exitMs` (0: never). */
+  watchdog: { stallMs: number; exitMs: number };
   /** After SIGTERM: how long running jobs may finish before they are aborted (they resume after a restart). */
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
@@ -74,6 +83,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`Invalid configuration:\n  ${name}: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}) (got ${e[name]})`);
     }
   }
+  if (e.WATCHDOG_EXIT_MS !== 0 && e.WATCHDOG_EXIT_MS <= e.WATCHDOG_STALL_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WATCHDOG_EXIT_MS: must be 0 (never exit) or longer than WATCHDOG_STALL_MS (${e.WATCHDOG_STALL_MS}) (got "${e.WATCHDOG_EXIT_MS}")`,
+    );
+  }
   return {
     env: e.NODE_ENV,
     http: {
@@ -89,7 +103,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
     dataDir,
-    database: { url: databaseUrl, provider },
+    database: { url: databaseUrl, provider, ingressWriteTimeoutMs: e.INGRESS_WRITE_TIMEOUT_MS, callTimeoutMs: e.DB_CALL_TIMEOUT_MS },
     redisUrl: e.REDIS_URL,
     secretKey: e.SWITCHBOARD_SECRET_KEY,
     secretKeyFile: join(dataDir, 'secret.key'),
@@ -104,6 +118,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     sweep: { intervalMs: e.SWEEP_INTERVAL_MS, graceMs: e.SWEEP_GRACE_MS },
     shutdownRequestGraceMs: e.SHUTDOWN_REQUEST_GRACE_MS,
+    watchdog: { stallMs: e.WATCHDOG_STALL_MS, exitMs: e.WATCHDOG_EXIT_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: e.METRICS_ENABLED,
     metricsToken: e.METRICS_TOKEN,

@@ -3,6 +3,7 @@ import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Queue } from '../queue/types.js';
+import { withDeadline } from '../store/deadline.js';
 import { createBatcher } from './batcher.js';
 import { conversationKeyOf } from './conversation-key.js';
 import type { InsertedMessage, MessageStore, NewMessage } from './ports.js';
@@ -36,19 +37,33 @@ export function toNewMessage(m: NormalizedMessage): NewMessage {
   };
 }
 
+/** How much longer than the write's own deadline the inbox waits for the store's answer. */
+const ANSWER_GRACE_MS = 500;
+
 /**
  * Step 5 of the pipeline: dedupe + persist + enqueue, in that order.
- * - Persisting fails → the caller gets UnavailableError (ingress answers 503 and the platform retries).
+ * - Persisting fails, or does not finish within `persistTimeoutMs` (a locked or full database) → the caller gets
+ *   UnavailableError (ingress answers 503 and the platform retries). A 200 always means the message is stored.
  * - Only enqueueing fails → the message stays `queued`; the sweep enqueues it later. The caller still acks.
  * Writes from concurrent callbacks are coalesced into one batch insert.
  */
-export function createInbox(deps: { messages: MessageStore; queue: Queue; logger: Logger; metrics?: Metrics }): Inbox {
+export function createInbox(deps: {
+  messages: MessageStore;
+  queue: Queue;
+  logger: Logger;
+  metrics?: Metrics;
+  /** How long persisting may wait for the database before the caller answers 503. @defaultValue 1000 */
+  persistTimeoutMs?: number;
+}): Inbox {
   const { messages, queue, logger, metrics } = deps;
+  const persistTimeoutMs = deps.persistTimeoutMs ?? 1000;
   // Two batches in flight: one being written while the next one gathers, so the writer never waits on the event loop.
   const batcher = createBatcher<NewMessage, InsertedMessage>(
     (rows) => {
       metrics?.inboxBatchSize.observe(rows.length);
-      return messages.insertBatch(rows);
+      // The store honours the deadline itself (SQLite's writer thread); this bounds a store that cannot (a
+      // PostgreSQL pool waiting for a connection). A batch that lands after all is found by the sweep.
+      return withDeadline(messages.insertBatch(rows, { timeoutMs: persistTimeoutMs }), persistTimeoutMs + ANSWER_GRACE_MS, 'persisting messages');
     },
     { maxInFlight: 2 },
   );

@@ -3,11 +3,11 @@
  * them (the row shapes are theirs); the pipeline never imports Prisma.
  */
 import type { BotRuntime } from '../adapters/types.js';
-import type { InsertedMessage, MessageStatus, NewMessage, StatusUpdate } from '../store/repositories/messages.js';
+import type { InsertedMessage, InsertOptions, MessageStatus, NewMessage, StatusUpdate } from '../store/repositories/messages.js';
 import type { RunSuccess } from '../store/repositories/runs.js';
 import type { WorkflowConfig } from '../workflow-client/types.js';
 
-export type { InsertedMessage, MessageStatus, NewMessage, RunSuccess, StatusUpdate };
+export type { InsertedMessage, InsertOptions, MessageStatus, NewMessage, RunSuccess, StatusUpdate };
 
 export interface StoredMessage {
   id: string;
@@ -31,7 +31,7 @@ export interface StoredMessage {
 }
 
 export interface MessageStore {
-  insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]>;
+  insertBatch(rows: NewMessage[], opts?: InsertOptions): Promise<InsertedMessage[]>;
   getForWorker(id: string): Promise<StoredMessage | null>;
   claimForWorker(id: string, from: string[], to: string, opts?: { firstAttemptAt?: Date }): Promise<boolean>;
   addAttempt(id: string): Promise<void>;

@@ -8,7 +8,9 @@ import type { ConversationStore, MessageStore } from './ports.js';
  * - `recover()` at worker start enqueues every message left `queued` or `running` by a process that died
  *   (embedded mode: the in-process queue lost them with the process).
  * - `tick()` periodically enqueues messages still `queued` after a grace period (an enqueue that failed, a Redis
- *   restart). Enqueueing is idempotent per message, so a message whose job is still pending is not run twice.
+ *   restart), and messages left `running` for longer (a job that ended while the database refused its last writes,
+ *   e.g. on a full disk, so the message was never marked queued or failed). Enqueueing is idempotent per message, so
+ *   a message whose job is still pending or running is not run twice.
  */
 export function createSweep(deps: {
   messages: MessageStore;
@@ -18,10 +20,13 @@ export function createSweep(deps: {
   metrics?: Metrics;
   intervalMs: number;
   graceMs: number;
+  /** How long a message stays `running` untouched before it gets a job again. @defaultValue 5 × graceMs */
+  runningGraceMs?: number;
   batchSize?: number;
 }) {
   const { messages, queue, logger, metrics } = deps;
   const batchSize = deps.batchSize ?? 500;
+  const runningGraceMs = deps.runningGraceMs ?? deps.graceMs * 5;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
@@ -42,10 +47,12 @@ export function createSweep(deps: {
     if (running) return 0;
     running = true;
     try {
-      const n = await enqueueAll(['queued'], new Date(Date.now() - deps.graceMs));
+      const queued = await enqueueAll(['queued'], new Date(Date.now() - deps.graceMs));
+      const running = await enqueueAll(['running'], new Date(Date.now() - runningGraceMs));
+      const n = queued + running;
       if (n > 0) {
         metrics?.sweepEnqueued.inc(n);
-        logger.info({ count: n }, 'sweep: re-enqueued queued messages');
+        logger.info({ queued, running }, 'sweep: enqueued unfinished messages (a no-op for those whose job is pending)');
       }
       return n;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, UnavailableError } from '../errors.js';
 
 export type StoreErrorCode =
   | 'migration_checksum_mismatch'
@@ -21,4 +21,16 @@ export class StoreError extends AppError {
 /** Prisma's unique-constraint violation (P2002), whichever driver adapter raised it. */
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+/**
+ * A database call that did not finish within its deadline. Retryable: the caller's work (a job, a callback) is
+ * tried again later instead of waiting on a database that does not answer. The call itself may still finish.
+ */
+export class StoreTimeoutError extends UnavailableError {
+  readonly retryable = true;
+
+  constructor(what: string, timeoutMs: number) {
+    super('store_timeout', `${what} did not finish within ${timeoutMs} ms`);
+  }
 }

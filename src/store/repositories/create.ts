@@ -30,13 +30,13 @@ export interface Repositories {
   apiTokens: ApiTokenRepository;
 }
 
-export function createRepositories(database: Pick<Database, 'db' | 'provider' | 'statementThread'>, secrets: SecretBox): Repositories {
+export function createRepositories(database: Pick<Database, 'db' | 'provider' | 'sqliteWriter'>, secrets: SecretBox): Repositories {
   const { db } = database;
   return {
     tenants: new TenantRepository(db),
     workflows: new WorkflowRepository(db, secrets),
     bots: new BotRepository(db, secrets),
-    messages: new MessageRepository(db, database.provider, database.statementThread),
+    messages: new MessageRepository(db, database.provider, database.sqliteWriter),
     conversations: new ConversationRepository(db),
     runs: new RunRepository(db),
     deliveries: new DeliveryRepository(db),

@@ -9,6 +9,7 @@ export { MembershipRepository, type Membership, type Role } from './memberships.
 export {
   MessageRepository,
   type InsertedMessage,
+  type InsertOptions,
   type Message,
   type MessagePage,
   type MessageStatus,

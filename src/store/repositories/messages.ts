@@ -1,6 +1,6 @@
-import type { SqliteStatementThread } from '../sqlite-writer.js';
+import type { SqliteWriter } from '../sqlite-writer.js';
 import type { Message } from '../../generated/sqlite/client.js';
-import type { Db } from '../client.js';
+import { SQLITE_BUSY_WAIT_MS, type Db } from '../client.js';
 import { StoreError } from '../errors.js';
 import { newId } from '../ids.js';
 
@@ -37,6 +37,14 @@ export interface StatusUpdate {
   warning?: string | null;
   /** Stamps finishedAt. */
   finished?: boolean;
+}
+
+export interface InsertOptions {
+  /**
+   * How long the write may wait for the database (SQLite: for another writer's lock, on the writer thread); past
+   * it the insert fails and nothing is written. @defaultValue SQLITE_BUSY_WAIT_MS
+   */
+  timeoutMs?: number;
 }
 
 export interface MessagePage {
@@ -83,7 +91,7 @@ export class MessageRepository {
   constructor(
     private readonly db: Db,
     private readonly provider: 'sqlite' | 'postgresql' = 'sqlite',
-    private readonly statementThread?: (sql: string) => SqliteStatementThread,
+    private readonly sqliteWriter?: () => SqliteWriter,
   ) {}
 
   /**
@@ -91,7 +99,7 @@ export class MessageRepository {
    * in the batch is written with `ON CONFLICT DO NOTHING`, then one lookup finds the ids of those that conflicted.
    * Answers in input order; repeats within the batch answer with their first occurrence's id, as duplicates.
    */
-  async insertBatch(rows: NewMessage[]): Promise<InsertedMessage[]> {
+  async insertBatch(rows: NewMessage[], opts: InsertOptions = {}): Promise<InsertedMessage[]> {
     const slotByKey = new Map<string, number>();
     /** For each input row: its index in `fresh`, and whether an earlier row of the batch has the same key. */
     const slots: number[] = [];
@@ -112,7 +120,7 @@ export class MessageRepository {
 
     const inserted: boolean[] = [];
     for (let start = 0; start < fresh.length; start += INSERT_CHUNK_ROWS) {
-      inserted.push(...(await this.insertChunk(fresh.slice(start, start + INSERT_CHUNK_ROWS))));
+      inserted.push(...(await this.insertChunk(fresh.slice(start, start + INSERT_CHUNK_ROWS), opts.timeoutMs ?? SQLITE_BUSY_WAIT_MS)));
     }
     const ids = fresh.map((f) => f.id);
     const conflicted = fresh.filter((_, slot) => !inserted[slot]);
@@ -251,18 +259,19 @@ export class MessageRepository {
   /**
    * Inserts one chunk of rows whose keys are distinct; answers which of them were inserted (the rest conflicted).
    * - SQLite with a writer thread: one prepared single-row INSERT bound per row, in one transaction, off the event
-   *   loop.
+   *   loop; waiting for another writer's lock at most `timeoutMs`, then failing (the caller answers 503).
    * - Otherwise one INSERT with the rows as a single JSON parameter, expanded by the database (`json_each` on SQLite,
    *   `json_to_recordset` on PostgreSQL): binding 16 values per row through Prisma made the driver layer, not the
    *   database, the cost of the hot path.
    */
-  private async insertChunk(chunk: { row: NewMessage; id: string }[]): Promise<boolean[]> {
+  private async insertChunk(chunk: { row: NewMessage; id: string }[], timeoutMs: number): Promise<boolean[]> {
     if (chunk.length === 0) return [];
     const now = new Date().toISOString();
-    if (this.statementThread) {
+    if (this.sqliteWriter) {
       const sqliteNow = sqliteTime(now);
       try {
-        const changes = await this.statementThread(SQLITE_INSERT_ROW).runEach(
+        const changes = await this.sqliteWriter().runEach(
+          SQLITE_INSERT_ROW,
           chunk.map(({ row, id }) => [
             id,
             row.tenantId,
@@ -279,13 +288,13 @@ export class MessageRepository {
             sqliteNow,
             sqliteNow,
           ]),
+          { timeoutMs },
         );
         return changes.map((n) => n === 1);
       } catch (err) {
-        // Another connection held the write lock too long (a CLI run, a migration), or the thread is gone:
-        // take Prisma's path, which waits longer.
-        const code = (err as { code?: string }).code;
-        if (code !== 'SQLITE_BUSY' && code !== 'WRITER_GONE') throw err;
+        // Only a thread that is gone sends the write to Prisma's path (which waits without blocking the event loop
+        // too). A busy database is the caller's answer: waiting longer would outlast the platform's ack deadline.
+        if ((err as { code?: string }).code !== 'WRITER_GONE') throw err;
       }
     }
     const rows = JSON.stringify(

@@ -235,7 +235,7 @@ describe('server: bad input through the real HTTP server', () => {
       expect(await health.json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${url}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok' } });
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok', worker: 'ok' } });
     });
 
     it('/metrics serves Prometheus text with the ingress counter, counting the rejections above by outcome', async () => {

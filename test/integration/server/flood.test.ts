@@ -170,7 +170,7 @@ describe('server: a flood of bad input', () => {
     expect((await rawRequest(url, { method: 'GET', path: '/healthz' })).status).toBe(200);
     const ready = await rawRequest(url, { method: 'GET', path: '/readyz' });
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok' } });
+    expect(JSON.parse(ready.text)).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok', worker: 'ok' } });
 
     // Nothing was stored, run or sent.
     const db = s.e2e.t.runtime.database.db;

@@ -114,6 +114,17 @@ export function signedHeaders(body: string | Buffer, contentType = 'application/
   return { 'content-type': contentType, ...signSlackRequest(body, { signingSecret: SIGNING_SECRET }) };
 }
 
+/** Posts a signed Slack DM to the suite's Slack bot. */
+export function postSlackDm(suite: ServerSuite, dm: Parameters<typeof slackDm>[0]): Promise<{ status: number; text: string }> {
+  const body = slackDm(dm);
+  return suite.e2e.post(`/hooks/slack/${SLACK_BOT}`, body, signedHeaders(body));
+}
+
+/** Whether the fake Slack shows a message in `channel` containing `text`. */
+export function slackShows(suite: ServerSuite, channel: string, text: string): boolean {
+  return [...suite.slack.messages.values()].some((m) => m.channel === channel && m.text.includes(text));
+}
+
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;

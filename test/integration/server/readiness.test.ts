@@ -11,7 +11,7 @@ import { describeWithPostgres, TEST_PG_URL } from '../../support/services.js';
 
 interface Readiness {
   status: number;
-  body: { status: string; checks: Record<string, string> };
+  body: { status: string; checks: Record<string, string>; reasons?: Record<string, string> };
 }
 
 async function readyz(url: string): Promise<Readiness> {
@@ -37,9 +37,9 @@ async function throwaway(database: 'sqlite' | { pgUrl: string }): Promise<{ t: T
 describe('/readyz', () => {
   it('answers 503 naming the queue when the queue is closed, while /healthz still answers 200', async () => {
     const { t, web } = await throwaway('sqlite');
-    expect(await readyz(web.url)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok' } } });
+    expect(await readyz(web.url)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok', worker: 'ok' } } });
     await t.runtime.queue.close(1_000);
-    expect(await readyz(web.url)).toEqual({ status: 503, body: { status: 'not_ready', checks: { database: 'ok', queue: 'unavailable' } } });
+    expect(await readyz(web.url)).toEqual({ status: 503, body: { status: 'not_ready', checks: { database: 'ok', queue: 'unavailable', worker: 'ok' } } });
     expect((await fetch(`${web.url}/healthz`)).status).toBe(200);
   });
 });
@@ -51,13 +51,16 @@ describeWithPostgres('/readyz with PostgreSQL', () => {
     const viaProxy = new URL(TEST_PG_URL!);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     const { web } = await throwaway({ pgUrl: viaProxy.toString() });
-    expect(await readyz(web.url)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok' } } });
+    expect(await readyz(web.url)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', queue: 'ok', worker: 'ok' } } });
 
     // The network path to the database goes away: open connections are cut, new ones are refused.
     await proxy.stop();
     const started = Date.now();
     const down = await readyz(web.url);
-    expect(down).toEqual({ status: 503, body: { status: 'not_ready', checks: { database: 'unavailable', queue: 'ok' } } });
+    expect(down).toEqual({
+      status: 503,
+      body: { status: 'not_ready', checks: { database: 'unavailable', queue: 'ok', worker: 'ok' }, reasons: { database: expect.any(String) } },
+    });
     // Bounded by the readiness check's own timeout, whatever the driver does.
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await fetch(`${web.url}/healthz`)).status).toBe(200);
@@ -67,14 +70,17 @@ describeWithPostgres('/readyz with PostgreSQL', () => {
 
     await proxy.resume();
     await waitFor(async () => (await readyz(web.url)).status === 200, 10_000, 'ready again once the database is back');
-    expect((await readyz(web.url)).body.checks).toEqual({ database: 'ok', queue: 'ok' });
+    expect((await readyz(web.url)).body.checks).toEqual({ database: 'ok', queue: 'ok', worker: 'ok' });
   });
 
   it('answers 503 naming the database once the database is closed', async () => {
     const { t, web } = await throwaway({ pgUrl: TEST_PG_URL! });
     expect((await readyz(web.url)).status).toBe(200);
     await t.runtime.database.close();
-    expect(await readyz(web.url)).toEqual({ status: 503, body: { status: 'not_ready', checks: { database: 'unavailable', queue: 'ok' } } });
+    expect(await readyz(web.url)).toEqual({
+      status: 503,
+      body: { status: 'not_ready', checks: { database: 'unavailable', queue: 'ok', worker: 'ok' }, reasons: { database: 'closed' } },
+    });
   });
 });
 

@@ -32,6 +32,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOB_TIME_BUDGET_MS: '10' })).toThrow(/JOB_TIME_BUDGET_MS/);
   });
 
+  it('reads the database deadlines and the watchdog limits, which must leave room to be not ready before exiting', () => {
+    expect(loadConfig({})).toMatchObject({
+      database: { ingressWriteTimeoutMs: 1000, callTimeoutMs: 20_000 },
+      watchdog: { stallMs: 120_000, exitMs: 600_000 },
+    });
+    expect(loadConfig({ WATCHDOG_STALL_MS: '5000', WATCHDOG_EXIT_MS: '0' }).watchdog).toEqual({ stallMs: 5000, exitMs: 0 });
+    expect(() => loadConfig({ WATCHDOG_STALL_MS: '5000', WATCHDOG_EXIT_MS: '5000' })).toThrow(/WATCHDOG_EXIT_MS: must be 0 \(never exit\) or longer than WATCHDOG_STALL_MS/);
+    expect(() => loadConfig({ INGRESS_WRITE_TIMEOUT_MS: '10' })).toThrow(/INGRESS_WRITE_TIMEOUT_MS/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '' }).http.port).toBe(3000);
   });
