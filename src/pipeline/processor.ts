@@ -57,7 +57,8 @@ function errorTextOf(err: unknown): string {
 /** Shown in a stream between two attempts (where the platform lets the stream stay open, it does). */
 const RETRY_NOTE = '_Interrupted, trying again…_';
 
-type Outcome = { kind: 'replied'; warning: string | null } | { kind: 'awaiting_approval' };
+/** How a message's processing ended; `tokens` (the run's total, when the workflow reported it) goes to the outcome log line. */
+type Outcome = { kind: 'replied'; warning: string | null; tokens?: number | null } | { kind: 'awaiting_approval'; tokens?: number | null };
 
 function warningOf(warnings: string[]): string | null {
   return warnings.length > 0 ? warnings.join('; ').slice(0, 2000) : null;
@@ -288,11 +289,11 @@ export function createProcessor(deps: ProcessorDeps) {
     if (bot.approvalPolicy === 'always') {
       await stores.approvals.create({ tenantId: msg.tenantId, messageId: msg.id, runId: run.id, draft: run.answer ?? '' });
       await stores.messages.setStatusForWorker(msg.id, 'awaiting_approval', { errorCode: null, lastError: null });
-      return { kind: 'awaiting_approval' };
+      return { kind: 'awaiting_approval', tokens: run.totalTokens };
     }
 
     if (await stores.deliveries.findSentForWorker(msg.id, 'reply')) {
-      return { kind: 'replied', warning: warningOf(new DeliveryLog(await deliveredParts(msg.id, 'reply')).warnings) };
+      return { kind: 'replied', warning: warningOf(new DeliveryLog(await deliveredParts(msg.id, 'reply')).warnings), tokens: run.totalTokens };
     }
     const reply: Reply = {
       text: run.answer ?? '',
@@ -300,7 +301,7 @@ export function createProcessor(deps: ProcessorDeps) {
       footer: bot.settings.usageFooter === true ? usageFooter(run) : undefined,
     };
     const log = await deliver(msg, sender, target, reply, 'reply', run.id, stream);
-    return { kind: 'replied', warning: warningOf(log.warnings) };
+    return { kind: 'replied', warning: warningOf(log.warnings), tokens: run.totalTokens };
   }
 
   async function deliveredParts(messageId: string, kind: DeliveryKind) {
@@ -359,9 +360,13 @@ export function createProcessor(deps: ProcessorDeps) {
       const outcome = await processLocked(msg, bot, conversation, ctx, budget);
       if (outcome.kind === 'replied') {
         await stores.messages.setStatusForWorker(msg.id, 'replied', { errorCode: null, lastError: null, warning: outcome.warning, finished: true });
-        if (outcome.warning) logger.warn({ messageId: msg.id, warning: outcome.warning }, 'message replied with a warning');
       }
       finished = true;
+      // One line per message outcome at info: what an operator reads to answer "did the bot answer?".
+      logger.info(
+        { messageId: msg.id, botId: msg.botId, platform: msg.platform, outcome: outcome.kind, latencyMs: Date.now() - msg.receivedAt.getTime(), tries: budget.tries, tokens: outcome.tokens ?? undefined, ...(outcome.kind === 'replied' && outcome.warning ? { warning: outcome.warning } : {}) },
+        outcome.kind === 'replied' ? 'message replied' : 'message awaiting approval',
+      );
       metrics?.processed.inc({ outcome: outcome.kind });
       metrics?.processingDuration.observe({ outcome: 'ok' }, (Date.now() - started) / 1000);
     } catch (err) {
@@ -420,7 +425,10 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     await stores.messages.setStatusForWorker(messageId, 'failed', { errorCode: errorCodeOf(err), lastError: errorTextOf(err), finished: true });
     metrics?.processed.inc({ outcome: 'failed' });
-    logger.error({ messageId, code: errorCodeOf(err), err: errorTextOf(err) }, 'message failed for good');
+    logger.error(
+      { messageId, botId: msg.botId, platform: msg.platform, outcome: 'failed', code: errorCodeOf(err), err: errorTextOf(err), latencyMs: Date.now() - msg.receivedAt.getTime(), tries: msg.attempts },
+      'message failed for good',
+    );
     try {
       if (await stores.deliveries.findSentForWorker(messageId, 'fallback')) return;
       const bot = await stores.bots.getRuntime(msg.botId);

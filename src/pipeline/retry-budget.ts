@@ -34,6 +34,11 @@ export class MessageBudget implements RetryBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Tries used so far, this one included. */
+  get tries(): number {
+    return this.used;
+  }
+
   /** Nothing left for another processing attempt. */
   get spent(): boolean {
     return this.used >= this.limits.attempts || this.now() - this.startedAt >= this.limits.timeMs;

@@ -84,7 +84,7 @@ export async function callWithRetries<T>(
     const delayMs = getRetryDelayMs(n, policy, failure.retryAfterMs, guards.random);
     if (opts.budget && !(await opts.budget.tryAgain(delayMs))) throw failure;
     guards.logger.warn(
-      { workflowId: guards.workflowId, operation: opts.operation, attempt: n, code: failure.code, delayMs },
+      { operation: opts.operation, attempt: n, code: failure.code, delayMs },
       'workflow call failed, retrying',
     );
     if (opts.beforeRetry) await opts.beforeRetry(failure);

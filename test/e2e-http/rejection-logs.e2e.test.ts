@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDify } from '../fakes/fake-dify.js';
+import { startFakeWecom, type FakeWecom } from '../fakes/fake-wecom.js';
 import { signSlackRequest } from '../fakes/fake-slack-signing.js';
 import { slackFixture } from '../fixtures/slack/index.js';
 import { capturingLogger } from '../integration/adapters/wecom/support.js';
 import { startE2E, type E2E } from '../support/e2e.js';
-import { APP, appCallbacks, errorBody, sendCallback, wecomSecrets, wecomYaml } from './wecom-support.js';
+import { APP, appCallbacks, errorBody, sendCallback, waitFor, wecomSecrets, wecomYaml } from './wecom-support.js';
 
 const SIGNING_SECRET = 'rejection0signing0secret00000000';
 const slackBot = `      - name: slack
@@ -25,6 +26,7 @@ const slackBot = `      - name: slack
 
 describe('refused platform callbacks are logged with their reason', () => {
   let dify: FakeDify;
+  let wecom: FakeWecom;
   let e2e: E2E;
   const { logger, lines } = capturingLogger();
   const warnings = () =>
@@ -34,12 +36,14 @@ describe('refused platform callbacks are logged with their reason', () => {
 
   beforeAll(async () => {
     dify = await FakeDify.start({ mode: 'chat', chunks: 1 });
+    wecom = await startFakeWecom({ corpId: APP.corpId, secret: APP.secret, agentId: APP.agentId });
     const yaml = wecomYaml().replace('\n    bots:\n', `\n    bots:\n${slackBot}`);
     expect(yaml).toContain('acme-slack-logs');
-    e2e = await startE2E({ yaml, secrets: { ...wecomSecrets(dify), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: "xoxb-unused" }, logger });
+    e2e = await startE2E({ yaml, secrets: { ...wecomSecrets(dify), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: "xoxb-unused" }, logger, env: { WECOM_API_BASE: wecom.url } });
   });
   afterAll(async () => {
     await e2e?.close();
+    await wecom?.close();
     await dify?.close();
   });
 
@@ -88,5 +92,25 @@ describe('refused platform callbacks are logged with their reason', () => {
     expect(warnings().length).toBeLessThanOrEqual(10);
     expect(warnings().length).toBeGreaterThan(0);
     expect((await metric()) - before).toBe(200);
+  });
+
+  it('a replied message gives one info line with its outcome, latency and tokens; no line repeats a key', async () => {
+    lines.length = 0;
+    const res = await sendCallback(e2e.web.url, APP.botId, appCallbacks.appMessage({ MsgType: 'text', Content: 'log my outcome', MsgId: '4242' }));
+    expect(res.status).toBe(200);
+    const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    await waitFor(() => parsed().some((l) => l.msg === 'message replied'), 10_000, 'the outcome line');
+    const outcome = parsed().filter((l) => l.msg === 'message replied');
+    expect(outcome).toHaveLength(1);
+    expect(outcome[0]).toMatchObject({ level: 'info', botId: APP.botId, platform: 'wecom', outcome: 'replied', tries: 1 });
+    expect(outcome[0]!.latencyMs).toEqual(expect.any(Number));
+    expect(outcome[0]!.tokens).toEqual(expect.any(Number));
+    expect(JSON.stringify(outcome[0])).not.toContain('log my outcome'); // message bodies only at trace
+    for (const line of lines) {
+      const keys = [...line.matchAll(/"([A-Za-z_]+)":/g)].map((m) => m[1]);
+      const top = JSON.parse(line) as Record<string, unknown>;
+      expect(keys.filter((k) => k === 'workflowId').length, line).toBeLessThanOrEqual(1);
+      expect(Object.keys(top).length).toBeGreaterThan(0);
+    }
   });
 });

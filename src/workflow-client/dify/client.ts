@@ -85,14 +85,14 @@ export class DifyWorkflowClient implements WorkflowClient {
         return this.result(outcome, startedAt, restart);
       } catch (err) {
         if (!streaming && refusesBlocking(err)) {
-          this.deps.logger.info({ workflowId: this.config.id }, 'the Dify app answers in streaming mode only, streaming');
+          this.deps.logger.info('the Dify app answers in streaming mode only, streaming');
           streaming = true;
           continue;
         }
         // Once: a conversation that is gone or has ended is replaced by a new one (never after text was shown).
         if (err instanceof ConversationNotFoundError && conversationId && !restart && !err.textDelivered) {
           restart = err instanceof ConversationCompletedError ? 'completed' : 'not_found';
-          this.deps.logger.info({ workflowId: this.config.id, reason: restart }, 'the Dify conversation cannot be continued, starting a new one');
+          this.deps.logger.info({ reason: restart }, 'the Dify conversation cannot be continued, starting a new one');
           conversationId = undefined;
           continue;
         }
@@ -193,7 +193,7 @@ export class DifyWorkflowClient implements WorkflowClient {
       const response = await this.api.post(this.endpoints.stop(taskId), { user }, control);
       await this.api.json(response, 64 * 1024);
     } catch (err) {
-      this.deps.logger.warn({ workflowId: this.config.id, taskId, code: toWorkflowError(err).code }, 'could not stop the Dify task');
+      this.deps.logger.warn({ taskId, code: toWorkflowError(err).code }, 'could not stop the Dify task');
     } finally {
       control.dispose();
     }
@@ -290,7 +290,7 @@ export class DifyWorkflowClient implements WorkflowClient {
     } catch (err) {
       const failure = toWorkflowError(err);
       if (failure instanceof AuthenticationError || failure instanceof CancelledError) throw failure;
-      this.deps.logger.warn({ workflowId: this.config.id, code: failure.code }, `Dify /${what} unavailable, going on without it`);
+      this.deps.logger.warn({ code: failure.code }, `Dify /${what} unavailable, going on without it`);
       this.deps.metadata.markUnavailable(key);
       return undefined;
     }
