@@ -267,7 +267,7 @@ forEachDatabase('admin route table', (database) => {
     let createdTokenId = '';
     for (const route of order) {
       if (route.access.kind === 'public' || route.operationId === 'logout' || route.operationId === 'changePassword') continue;
-      const ids = { ...idsOf(a), tokenId: createdTokenId };
+      const ids: Record<string, string> = { ...idsOf(a), tokenId: createdTokenId };
       if (route.operationId === 'deleteWorkflow') await root.put(`${API}/tenants/${a.tenantId}/bots/${a.botId}/workflow`, { workflowId: null });
       if (route.operationId === 'renewInvitation') {
         const invited = await root.post(`${API}/tenants/${a.tenantId}/members`, { email: 'pending@alpha.example.com', role: 'operator' });
