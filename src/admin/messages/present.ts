@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Attachment } from '../../adapters/types.js';
-import type { Conversation, Delivery, Message, Run } from '../../store/repositories/index.js';
+import { formatCost, type Conversation, type Delivery, type Message, type Run } from '../../store/repositories/index.js';
 import { id, iso, isoOrNull, timestamp } from '../schemas/common.js';
 
 export const MESSAGE_STATUSES = ['queued', 'running', 'awaiting_approval', 'replied', 'failed', 'ignored'] as const;
@@ -79,7 +79,7 @@ export const messageDetailSchema = messageSummarySchema.extend({
   }),
   runs: z.array(runSchema),
   deliveries: z.array(deliverySchema),
-  /** Every error recorded for the message, its runs and its deliveries, oldest first. */
+  /** Every error recorded: the runs', the deliveries', then the message's own. */
   errors: z.array(z.object({ source: z.enum(['message', 'run', 'delivery']), id, code: z.string().nullable(), message: z.string() })),
   conversation: z.object({ id, workflowConversationId: z.string().nullable(), updatedAt: timestamp }).nullable(),
 });
@@ -134,7 +134,7 @@ export function presentDetail(m: Message, runs: Run[], deliveries: Delivery[], c
     files: answered?.files ?? null,
     tokens: { prompt: sum((r) => r.promptTokens), completion: sum((r) => r.completionTokens), total: sum((r) => r.totalTokens) },
     cost: priced.length
-      ? { amount: String(Math.round(priced.reduce((t, r) => t + Number(r.totalPrice), 0) * 1e9) / 1e9), currency: currencies.size === 1 ? ([...currencies][0] ?? null) : null }
+      ? { amount: formatCost(priced.reduce((t, r) => t + Number(r.totalPrice), 0)), currency: currencies.size === 1 ? ([...currencies][0] ?? null) : null }
       : null,
     latency: {
       queuedMs: between(m.firstAttemptAt, m.receivedAt),

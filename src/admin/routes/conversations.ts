@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Conversation } from '../../store/repositories/index.js';
 import { expectedVersion, nextUpdatedAt } from '../http/etag.js';
 import { notFound, preconditionFailed } from '../http/errors.js';
+import { ROLES } from '../auth/principal.js';
 import { defineRoute } from '../route.js';
 import { id, iso, tenantParams, timestamp } from '../schemas/common.js';
 
 const TAG = 'conversations';
-const operators = { kind: 'tenant', roles: ['admin', 'builder', 'operator'] } as const;
+/** Every role of the tenant: operators read messages, replay and reset; builders and admins too. */
+const operators = { kind: 'tenant', roles: ROLES } as const;
 const conversationParams = tenantParams.extend({ conversationId: id });
 
 const conversationSchema = z.object({

@@ -4,11 +4,13 @@ import type { AdminDeps } from '../deps.js';
 import { expectedVersion } from '../http/etag.js';
 import { conflict, notFound } from '../http/errors.js';
 import { MESSAGE_STATUSES, messageDetailSchema, messageSummarySchema, presentDetail, presentSummary } from '../messages/present.js';
+import { ROLES } from '../auth/principal.js';
 import { defineRoute } from '../route.js';
 import { id, tenantParams } from '../schemas/common.js';
 
 const TAG = 'messages';
-const operators = { kind: 'tenant', roles: ['admin', 'builder', 'operator'] } as const;
+/** Every role of the tenant: operators read messages, replay and reset; builders and admins too. */
+const operators = { kind: 'tenant', roles: ROLES } as const;
 const messageParams = tenantParams.extend({ messageId: id });
 
 const pageQuery = {

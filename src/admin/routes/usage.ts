@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../auth/principal.js';
 import { ValidationError } from '../http/errors.js';
 import { defineRoute } from '../route.js';
 import { id, tenantParams } from '../schemas/common.js';
@@ -14,7 +15,7 @@ export const getUsage = defineRoute({
   operationId: 'getUsage',
   summary: 'Per bot and UTC day: messages, failures, p50/p95 latency (arrival to reply), tokens and cost, computed by the database',
   tag: 'usage',
-  access: { kind: 'tenant', roles: ['admin', 'builder', 'operator'] },
+  access: { kind: 'tenant', roles: ROLES },
   params: tenantParams,
   query: z.object({
     from: day.meta({ description: 'first day (UTC, YYYY-MM-DD)' }),

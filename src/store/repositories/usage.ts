@@ -135,7 +135,7 @@ export class UsageRepository {
 }
 
 /** A sum of prices as a decimal string without float noise (SQLite sums in REAL). */
-function formatCost(value: number | string | null): string {
+export function formatCost(value: number | string | null): string {
   if (value === null) return '0';
   const n = Number(value);
   return String(Math.round(n * 1e9) / 1e9);
