@@ -200,6 +200,7 @@ export async function startWeb(
     bots: runtime.bots,
     inbox: runtime.inbox,
     kv: runtime.kv,
+    queue: runtime.queue,
     logger,
     publicBaseUrl: config.http.publicBaseUrl,
     redisUrl: config.redisUrl,

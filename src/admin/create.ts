@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Inbox } from '../adapters/types.js';
 import type { Logger } from '../observability/logger.js';
+import type { Queue } from '../queue/types.js';
 import type { BotCache } from '../pipeline/bot-cache.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { logRedisConnectionState } from '../store/redis-connection-log.js';
@@ -19,6 +20,8 @@ export interface AdminOptions {
   /** Where restarted platform connections (Socket Mode) deliver. */
   inbox: Inbox;
   kv: KeyValueStore;
+  /** Replayed messages are enqueued here. */
+  queue: Pick<Queue, 'enqueue'>;
   logger: Logger;
   publicBaseUrl?: string;
   /** Rate-limit counters are shared through Redis when it is configured. */
@@ -43,6 +46,7 @@ export async function createAdminDeps(opts: AdminOptions): Promise<{ deps: Admin
     adapters: opts.adapters,
     botChanges,
     kv: opts.kv,
+    queue: opts.queue,
     logger: opts.logger,
     publicBaseUrl: opts.publicBaseUrl,
     limiters: createLimiters({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, redis, opts.keyPrefix),

@@ -1,5 +1,6 @@
 import type { AdapterRegistry } from '../adapters/registry.js';
 import type { Logger } from '../observability/logger.js';
+import type { Queue } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { Repositories } from '../store/repositories/index.js';
 import type { BotChanges } from './bots/bot-changes.js';
@@ -25,6 +26,8 @@ export interface AdminDeps {
   /** Shared state: the first-run setup token's hash lives here (in Redis when scaled). */
   kv: KeyValueStore;
   limiters: AdminLimiters;
+  /** Where replayed messages go (the pipeline's queue). */
+  queue: Pick<Queue, 'enqueue'>;
   logger: Logger;
   /** PUBLIC_BASE_URL: the allowed Origin besides the request's own, and https there makes cookies Secure. */
   publicBaseUrl?: string;

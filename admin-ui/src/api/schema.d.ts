@@ -509,6 +509,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages, newest first, filtered by bot, status, time range and text; page on with nextCursor
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        get: operations["listMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages that failed for good (status failed), newest first: the ones replay can send again
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/messages/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay up to 100 messages at once; each gets its own outcome (replied ones are refused, queued ones left alone)
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        post: operations["replayMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One message: normalized message, inputs sent, answer, files, tokens, cost, latency per stage, runs, deliveries, errors; its ETag for If-Match
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/messages/{messageId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed message through the pipeline again with a fresh retry budget. A workflow run that succeeded is not repeated (only the send is). 409 when it was replied; replaying a message already queued changes nothing
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        post: operations["replayMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/conversations/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One conversation; its ETag for If-Match
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/conversations/{conversationId}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a conversation: the workflow forgets its earlier turns and the next message starts a new workflow conversation
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        post: operations["resetConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per bot and UTC day: messages, failures, p50/p95 latency (arrival to reply), tokens and cost, computed by the database
+         * @description Access: tenant. Roles: admin, builder, operator.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2403,6 +2563,473 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                botId?: string;
+                from?: string;
+                to?: string;
+                q?: string;
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "running" | "awaiting_approval" | "replied" | "failed" | "ignored";
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            botId: string;
+                            platform: string;
+                            platformMessageId: string;
+                            conversationId: string | null;
+                            sender: {
+                                id: string;
+                                name: string | null;
+                            };
+                            text: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "awaiting_approval" | "replied" | "failed" | "ignored";
+                            attempts: number;
+                            errorCode: string | null;
+                            lastError: string | null;
+                            warning: string | null;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            finishedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                botId?: string;
+                from?: string;
+                to?: string;
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            botId: string;
+                            platform: string;
+                            platformMessageId: string;
+                            conversationId: string | null;
+                            sender: {
+                                id: string;
+                                name: string | null;
+                            };
+                            text: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "awaiting_approval" | "replied" | "failed" | "ignored";
+                            attempts: number;
+                            errorCode: string | null;
+                            lastError: string | null;
+                            warning: string | null;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            finishedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    replayMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "messageIds": [
+                 *         "0193a2b4-0000-7000-8000-000000000000"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    messageIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            id: string;
+                            /**
+                             * @description replayed: back in the queue with a fresh retry budget; already_queued: a replay (or the pipeline) has it already; already_replied: refused, it was answered; not_replayable: refused (ignored or awaiting approval); not_found: no such message in this tenant
+                             * @enum {string}
+                             */
+                            outcome: "replayed" | "already_queued" | "already_replied" | "not_replayable" | "not_found";
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    getMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        botId: string;
+                        platform: string;
+                        platformMessageId: string;
+                        conversationId: string | null;
+                        sender: {
+                            id: string;
+                            name: string | null;
+                        };
+                        text: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "awaiting_approval" | "replied" | "failed" | "ignored";
+                        attempts: number;
+                        errorCode: string | null;
+                        lastError: string | null;
+                        warning: string | null;
+                        /** Format: date-time */
+                        receivedAt: string;
+                        finishedAt: string | null;
+                        normalized: {
+                            conversation: {
+                                id: string;
+                                type: string;
+                                threadId?: string;
+                            } | null;
+                            mentionsBot: boolean | null;
+                            attachments: {
+                                kind: string;
+                                name?: string;
+                                mime?: string;
+                                size?: number;
+                            }[];
+                        };
+                        answer: string | null;
+                        files: unknown;
+                        tokens: {
+                            prompt: number;
+                            completion: number;
+                            total: number;
+                        };
+                        cost: {
+                            amount: string;
+                            currency: string | null;
+                        } | null;
+                        latency: {
+                            queuedMs: number | null;
+                            workflowMs: number | null;
+                            deliveryMs: number | null;
+                            totalMs: number | null;
+                        };
+                        runs: {
+                            id: string;
+                            attempt: number;
+                            status: string;
+                            inputs: unknown;
+                            answer: string | null;
+                            files: unknown;
+                            promptTokens: number | null;
+                            completionTokens: number | null;
+                            totalTokens: number | null;
+                            totalPrice: string | null;
+                            currency: string | null;
+                            latencyMs: number | null;
+                            workflowRunId: string | null;
+                            errorCode: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            finishedAt: string | null;
+                        }[];
+                        deliveries: {
+                            id: string;
+                            runId: string | null;
+                            kind: string;
+                            status: string;
+                            platformMessageId: string | null;
+                            attempts: number;
+                            errorCode: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        errors: {
+                            /** @enum {string} */
+                            source: "message" | "run" | "delivery";
+                            id: string;
+                            code: string | null;
+                            message: string;
+                        }[];
+                        conversation: {
+                            id: string;
+                            workflowConversationId: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    replayMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read; 412 when the resource changed since */
+                "If-Match"?: string;
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /**
+                         * @description replayed: back in the queue with a fresh retry budget; already_queued: a replay (or the pipeline) has it already; already_replied: refused, it was answered; not_replayable: refused (ignored or awaiting approval); not_found: no such message in this tenant
+                         * @enum {string}
+                         */
+                        outcome: "replayed" | "already_queued" | "already_replied" | "not_replayable" | "not_found";
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        botId: string;
+                        platformConversationId: string;
+                        threadKey: string;
+                        type: string;
+                        workflowConversationId: string | null;
+                        /** Format: date-time */
+                        lastActivityAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    resetConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag you read; 412 when the resource changed since */
+                "If-Match"?: string;
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        botId: string;
+                        platformConversationId: string;
+                        threadKey: string;
+                        type: string;
+                        workflowConversationId: string | null;
+                        /** Format: date-time */
+                        lastActivityAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                botId?: string;
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            botId: string;
+                            /** Format: date */
+                            day: string;
+                            messages: number;
+                            failures: number;
+                            /** @description of the replied messages; null when none */
+                            p50LatencyMs: number | null;
+                            p95LatencyMs: number | null;
+                            promptTokens: number;
+                            completionTokens: number;
+                            totalTokens: number;
+                            /** @description sum of the runs' reported prices */
+                            cost: string;
+                            /** @description null when none was reported or the runs differ */
+                            currency: string | null;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
         };

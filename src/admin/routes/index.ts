@@ -1,11 +1,14 @@
 import type { AnyRoute } from '../route.js';
 import { AUTH_ROUTES } from './auth.js';
 import { BOT_ROUTES } from './bots.js';
+import { CONVERSATION_ROUTES } from './conversations.js';
 import { MEMBER_ROUTES } from './members.js';
+import { MESSAGE_ROUTES } from './messages.js';
 import { PLATFORM_ROUTES } from './platforms.js';
 import { SETUP_ROUTES } from './setup.js';
 import { TENANT_ROUTES } from './tenants.js';
 import { TOKEN_ROUTES } from './tokens.js';
+import { USAGE_ROUTES } from './usage.js';
 import { WORKFLOW_ROUTES } from './workflows.js';
 
 /** The route table: the router serves it, the OpenAPI document describes it, the route-table tests walk it. */
@@ -18,4 +21,7 @@ export const ADMIN_ROUTES: readonly AnyRoute[] = [
   ...TOKEN_ROUTES,
   ...WORKFLOW_ROUTES,
   ...BOT_ROUTES,
+  ...MESSAGE_ROUTES,
+  ...CONVERSATION_ROUTES,
+  ...USAGE_ROUTES,
 ];

@@ -64,6 +64,15 @@ export class ConversationRepository {
     await this.db.conversation.updateMany({ where: { id, tenantId }, data: { workflowConversationId: value } });
   }
 
+  /**
+   * Forgets the workflow engine's conversation (its memory of earlier turns): the next message starts a new one.
+   * Compare-and-set on the version the caller read; false when the row changed since (or is not there).
+   */
+  async resetWorkflowConversation(tenantId: string, id: string, expected: Date, updatedAt: Date): Promise<boolean> {
+    const { count } = await this.db.conversation.updateMany({ where: { id, tenantId, updatedAt: expected }, data: { workflowConversationId: null, updatedAt } });
+    return count === 1;
+  }
+
   get(tenantId: string, id: string): Promise<Conversation | null> {
     return this.db.conversation.findFirst({ where: { id, tenantId } });
   }

@@ -7,10 +7,12 @@ import { BotRepository } from './bots.js';
 import { ConversationRepository } from './conversations.js';
 import { DeliveryRepository } from './deliveries.js';
 import { MembershipRepository } from './memberships.js';
+import { MessageLogRepository } from './message-log.js';
 import { MessageRepository } from './messages.js';
 import { RunRepository } from './runs.js';
 import { SessionRepository } from './sessions.js';
 import { TenantRepository } from './tenants.js';
+import { UsageRepository } from './usage.js';
 import { UserRepository } from './users.js';
 import { WorkflowRepository } from './workflows.js';
 
@@ -19,6 +21,9 @@ export interface Repositories {
   workflows: WorkflowRepository;
   bots: BotRepository;
   messages: MessageRepository;
+  /** The operators' message search and replay. */
+  messageLog: MessageLogRepository;
+  usage: UsageRepository;
   conversations: ConversationRepository;
   runs: RunRepository;
   deliveries: DeliveryRepository;
@@ -37,6 +42,8 @@ export function createRepositories(database: Pick<Database, 'db' | 'provider' | 
     workflows: new WorkflowRepository(db, secrets),
     bots: new BotRepository(db, secrets),
     messages: new MessageRepository(db, database.provider, database.sqliteWriter),
+    messageLog: new MessageLogRepository(db, database.provider),
+    usage: new UsageRepository(db, database.provider),
     conversations: new ConversationRepository(db),
     runs: new RunRepository(db),
     deliveries: new DeliveryRepository(db),

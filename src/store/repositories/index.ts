@@ -16,6 +16,8 @@ export {
   type NewMessage,
   type StatusUpdate,
 } from './messages.js';
+export { MessageLogRepository, type MessageSearch, type ReplayOutcome } from './message-log.js';
+export { formatCost, UsageRepository, type UsageRange, type UsageRow } from './usage.js';
 export { RunRepository, type Run, type RunStart, type RunSuccess } from './runs.js';
 export { SessionRepository, type Session } from './sessions.js';
 export { TenantRepository, type Tenant } from './tenants.js';

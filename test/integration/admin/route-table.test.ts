@@ -26,6 +26,9 @@ interface Fixture {
   /** A member of this tenant only. */
   userId: string;
   tokenId: string;
+  /** A failed message (a dead letter) in a conversation. */
+  messageId: string;
+  conversationId: string;
 }
 
 /** Secrets stored by the fixtures: none may ever appear in an answer. */
@@ -56,7 +59,14 @@ async function seedTenant(runtime: Runtime, slug: string): Promise<Fixture> {
   const tokenSecret = `sbp_${secret('apitoken').replace(/[^A-Za-z0-9]/g, '')}`;
   secrets.push(tokenSecret);
   const token = await repos.apiTokens.create({ userId: member.id, tenantId: tenant.id, name: 'member token', role: 'operator', tokenHash: hashToken(tokenSecret), expiresAt: null });
-  return { tenantId: tenant.id, botId: bot.id, workflowId: workflow.id, userId: member.id, tokenId: token.id };
+  const conversation = await repos.conversations.upsert({ tenantId: tenant.id, botId: bot.id, platformConversationId: 'chat-1', threadKey: '', type: 'direct' });
+  await repos.conversations.setWorkflowConversationId(tenant.id, conversation.id, 'dify-conversation-1');
+  const [inserted] = await repos.messages.insertBatch([
+    { tenantId: tenant.id, botId: bot.id, platform: 'wecom', platformMessageId: 'pm-1', conversationKey: 'k', senderId: 'u1', text: 'hello', payload: {}, receivedAt: new Date() },
+  ]);
+  const messageId = inserted?.id as string;
+  await runtime.database.db.message.update({ where: { id: messageId }, data: { conversationId: conversation.id, status: 'failed', errorCode: 'workflow_failed', lastError: 'boom' } });
+  return { tenantId: tenant.id, botId: bot.id, workflowId: workflow.id, userId: member.id, tokenId: token.id, messageId, conversationId: conversation.id };
 }
 
 /** Everything the database holds, as text: the SQLite file and its WAL, or every row of the PostgreSQL schema. */
@@ -83,6 +93,10 @@ async function databaseText(runtime: Runtime): Promise<string> {
   }
 }
 
+const idsOf = (f: Fixture): Record<string, string> => ({
+  tenantId: f.tenantId, botId: f.botId, workflowId: f.workflowId, userId: f.userId, tokenId: f.tokenId, messageId: f.messageId, conversationId: f.conversationId,
+});
+
 function pathOf(route: AnyRoute, ids: Record<string, string>): string {
   return API + route.path.replace(/:(\w+)/g, (_, name: string) => {
     const value = ids[name];
@@ -99,7 +113,7 @@ function queryOf(route: AnyRoute): string {
 /** Everything the API can change, minus what merely reading updates (last seen, last used). */
 async function snapshot(runtime: Runtime): Promise<string> {
   const db = runtime.database.db;
-  const [tenants, users, memberships, tokens, bots, workflows, audit, sessions] = await Promise.all([
+  const [tenants, users, memberships, tokens, bots, workflows, audit, sessions, messages, conversations] = await Promise.all([
     db.tenant.findMany({ orderBy: { id: 'asc' } }),
     db.user.findMany({ orderBy: { id: 'asc' }, omit: { lastLoginAt: true } }),
     db.membership.findMany({ orderBy: { id: 'asc' } }),
@@ -108,8 +122,10 @@ async function snapshot(runtime: Runtime): Promise<string> {
     db.workflow.findMany({ orderBy: { id: 'asc' } }),
     db.auditLog.count(),
     db.session.findMany({ orderBy: { id: 'asc' }, select: { id: true, expiresAt: true } }),
+    db.message.findMany({ orderBy: { id: 'asc' } }),
+    db.conversation.findMany({ orderBy: { id: 'asc' } }),
   ]);
-  return JSON.stringify({ tenants, users, memberships, tokens, bots, workflows, audit, sessions });
+  return JSON.stringify({ tenants, users, memberships, tokens, bots, workflows, audit, sessions, messages, conversations });
 }
 
 forEachDatabase('admin route table', (database) => {
@@ -168,7 +184,7 @@ forEachDatabase('admin route table', (database) => {
     const badToken = ApiClient.withToken(server.url, 'sbp_madeup00000000000000000000000000000000000');
     const before = await snapshot(server.runtime);
     for (const route of ADMIN_ROUTES) {
-      const ids = { tenantId: a.tenantId, botId: a.botId, workflowId: a.workflowId, userId: a.userId, tokenId: a.tokenId };
+      const ids = idsOf(a);
       for (const client of [anonymous, forged, badToken]) {
         const res = await call(client, route, ids);
         if (route.access.kind === 'public') expect(res.status, `${route.operationId}`).toBeLessThan(500);
@@ -189,12 +205,12 @@ forEachDatabase('admin route table', (database) => {
       for (const { label, client } of admins) {
         // Another tenant altogether (the instance admin may see it: for them only the second case applies).
         if (label !== 'instance admin') {
-          const res = await call(client, route, { tenantId: b.tenantId, botId: b.botId, workflowId: b.workflowId, userId: b.userId, tokenId: b.tokenId });
+          const res = await call(client, route, idsOf(b));
           expect(res.status, `${route.operationId} in tenant B by ${label}`).toBe(404);
         }
         // Our own tenant, their resources (a route closed to tokens answers them 403 before looking anything up).
         if (Object.keys(route.params?.shape ?? {}).length > 1 && !(route.access.kind === 'tenant' && route.access.sessionOnly && client.bearer)) {
-          const res = await call(client, route, { tenantId: a.tenantId, botId: b.botId, workflowId: b.workflowId, userId: b.userId, tokenId: b.tokenId });
+          const res = await call(client, route, { ...idsOf(b), tenantId: a.tenantId });
           expect(res.status, `${route.operationId} with B's ids under A by ${label}`).toBe(404);
           expect(res.json.error.code).toBe('not_found');
         }
@@ -204,7 +220,7 @@ forEachDatabase('admin route table', (database) => {
   });
 
   it('the role matrix: 403 exactly where the table forbids, without side effects; allowed calls get past authorization', async () => {
-    const ids = { tenantId: a.tenantId, botId: a.botId, workflowId: a.workflowId, userId: a.userId, tokenId: a.tokenId };
+    const ids = idsOf(a);
     const before = await snapshot(server.runtime);
     const matrix: string[] = [];
     for (const route of ADMIN_ROUTES.filter((r) => r.access.kind !== 'public')) {
@@ -251,7 +267,7 @@ forEachDatabase('admin route table', (database) => {
     let createdTokenId = '';
     for (const route of order) {
       if (route.access.kind === 'public' || route.operationId === 'logout' || route.operationId === 'changePassword') continue;
-      const ids = { tenantId: a.tenantId, botId: a.botId, workflowId: a.workflowId, userId: a.userId, tokenId: createdTokenId };
+      const ids: Record<string, string> = { ...idsOf(a), tokenId: createdTokenId };
       if (route.operationId === 'deleteWorkflow') await root.put(`${API}/tenants/${a.tenantId}/bots/${a.botId}/workflow`, { workflowId: null });
       if (route.operationId === 'renewInvitation') {
         const invited = await root.post(`${API}/tenants/${a.tenantId}/members`, { email: 'pending@alpha.example.com', role: 'operator' });
