@@ -1,36 +1,17 @@
 import type { z } from 'zod';
+import type { BotRuntime, BotSettings } from '../core/bot.js';
+import type { CheckReport } from '../core/check-report.js';
+import type { Attachment, NormalizedMessage, ReplyTarget } from '../core/message.js';
+import type { DeliveryProgress, FilePayload, Reply, SentRef } from '../core/reply.js';
+import type { Platform } from '../core/platform.js';
 
-export type Platform = 'wecom' | 'dingtalk' | 'slack';
-export const PLATFORMS: readonly Platform[] = ['wecom', 'dingtalk', 'slack'];
-
-export interface Attachment {
-  kind: 'image' | 'file' | 'audio' | 'video';
-  /** Adapter-specific reference the adapter can download later (media id, URL, file id). */
-  ref: string;
-  name?: string;
-  mime?: string;
-  size?: number;
-}
-
-/** Everything a sender needs to answer: adapter-specific, persisted as JSON on the message row. */
-export type ReplyTarget = Record<string, unknown>;
-
-export interface NormalizedMessage {
-  /** Platform message id as an exact string (64-bit ids stay strings). Dedupe key with botId. */
-  id: string;
-  platform: Platform;
-  tenantId: string;
-  botId: string;
-  conversation: { id: string; type: 'direct' | 'group'; threadId?: string };
-  sender: { id: string; name?: string };
-  /** Mentions of the bot stripped. */
-  text: string;
-  mentionsBot: boolean;
-  attachments: Attachment[];
-  replyTarget: ReplyTarget;
-  /** ISO 8601. */
-  receivedAt: string;
-}
+// The domain contracts live in src/core/ (they depend on nothing); the adapters' own interfaces are below. The
+// re-exports keep `./types.js` the one import adapters need.
+export type { BotRuntime, BotSettings } from '../core/bot.js';
+export type { CheckItem, CheckReport } from '../core/check-report.js';
+export type { Attachment, NormalizedMessage, ReplyTarget } from '../core/message.js';
+export { PLATFORMS, type Platform } from '../core/platform.js';
+export type { DeliveredPart, DeliveryProgress, FilePayload, Reply, ReplyFile, SentRef } from '../core/reply.js';
 
 /** A raw HTTP request as the adapters see it; the server captured the body before any parsing. */
 export interface InboundRequest {
@@ -58,64 +39,6 @@ export type IngressResult =
   | { kind: 'messages'; messages: NormalizedMessage[]; ack: Ack }
   | { kind: 'ignored'; ack: Ack; reason: string }; // own echo, unsupported event
 
-/** A file to send or an input file downloaded from the platform. */
-export interface FilePayload {
-  name: string;
-  mime: string;
-  data: Buffer;
-}
-
-/** A file produced by the workflow; either already downloaded (data) or reachable (url). */
-export interface ReplyFile {
-  name: string;
-  mime?: string;
-  url?: string;
-  /**
-   * True when `url` is on the workflow service's own host (its signed file links): senders may fetch and upload
-   * it. Other URLs are only linked (see reply-files.ts).
-   */
-  hostedByWorkflow?: boolean;
-  data?: Buffer;
-  kind?: 'image' | 'file' | 'audio' | 'video';
-}
-
-export interface Reply {
-  /** Markdown as produced by the workflow. The sender renders it for its platform. */
-  text: string;
-  files?: ReplyFile[];
-  /** Optional small print (usage, cost); senders may render it as a context line. */
-  footer?: string;
-}
-
-/** What a sender returns: enough to edit the message later. Persisted on the Delivery row. */
-export interface SentRef {
-  platformMessageId: string;
-  /** Adapter-specific extra needed to update (channel id, stream id, ...). */
-  data?: Record<string, unknown>;
-}
-
-/** One part of a reply that reached the platform (a text message, a file), as its sender recorded it. */
-export interface DeliveredPart {
-  /** The answer's text reached the user with this part. */
-  text?: boolean;
-  /** What the part created on the platform (message ts, msgid, file id), so a later attempt can continue after it. */
-  ids?: string[];
-  /** Sender-specific facts about the part (JSON). */
-  data?: Record<string, unknown>;
-  /** Delivered, but not as intended (a file posted as a link): shown on the message. */
-  warning?: string;
-}
-
-/**
- * What earlier attempts of one delivery already put on the platform. A sender skips the parts found here and
- * records each part as soon as it is on the platform (awaiting the record before the next part), so a retried
- * delivery never posts a part twice. Part names are the sender's own ('text', 'file:0', ...).
- */
-export interface DeliveryProgress {
-  get(part: string): DeliveredPart | undefined;
-  record(part: string, delivered: DeliveredPart): Promise<void>;
-}
-
 /**
  * A streamed answer. `push` receives the whole text so far (cumulative) as often as deltas arrive;
  * the implementation coalesces and throttles to the platform's limits. `finish` sends the final text.
@@ -137,37 +60,6 @@ export interface ReplySender {
   update?(ref: SentRef, reply: Reply): Promise<void>;
   /** Present when the platform can show a streamed answer for this target. */
   openStream?(target: ReplyTarget): Promise<ReplyStream>;
-}
-
-export interface CheckItem {
-  name: string;
-  ok: boolean;
-  /** A precise human sentence; on failure it says what to fix. */
-  detail: string;
-}
-
-export interface CheckReport {
-  ok: boolean;
-  items: CheckItem[];
-  /** Setup facts to show in the console: callback URL, token, keys to paste, manifest. */
-  setup?: Record<string, string>;
-}
-
-export type BotSettings = Record<string, unknown>;
-
-/** A bot as adapters see it at runtime: credentials decrypted, never logged. */
-export interface BotRuntime {
-  id: string;
-  tenantId: string;
-  name: string;
-  platform: Platform;
-  mode: string;
-  credentials: Record<string, string>;
-  settings: BotSettings;
-  enabled: boolean;
-  workflowId: string | null;
-  /** none: reply at once; always: hold the answer as a draft for a human. @defaultValue 'none' */
-  approvalPolicy?: 'none' | 'always';
 }
 
 export interface AcceptOutcome {

@@ -1,6 +1,6 @@
 import { hookPath, hookUrl } from '../adapters/hook-url.js';
 import type { AdapterRegistry } from '../adapters/registry.js';
-import type { Platform } from '../adapters/types.js';
+import type { Platform } from '../core/platform.js';
 import { closestName } from '../core/strict-object.js';
 import { ConfigError } from '../errors.js';
 import type { BotRepository, TenantRepository, WorkflowRepository } from '../store/repositories/index.js';

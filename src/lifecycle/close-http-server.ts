@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../observability/logger.js';
-import { settledWithin } from '../settled-within.js';
+import { settledWithin } from '../core/settled-within.js';
 
 /**
  * Stops an HTTP server for shutdown: no new connections from now on, idle keep-alive sockets closed at once,

@@ -17,7 +17,7 @@
 import { DelayedError, Queue as BullQueue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { UnavailableError } from '../errors.js';
-import { settledWithin } from '../settled-within.js';
+import { settledWithin } from '../core/settled-within.js';
 import type { Logger } from '../observability/logger.js';
 import { decodeJobId, encodeJobId } from './job-id.js';
 import { classifyFailure, jobRetryDelayMs, toError } from './outcome.js';

@@ -5,7 +5,7 @@
  * `maxPending` caps how many may wait at once.
  */
 import { UnavailableError } from '../errors.js';
-import { settledWithin } from '../settled-within.js';
+import { settledWithin } from '../core/settled-within.js';
 import type { Logger } from '../observability/logger.js';
 import { classifyFailure, clampDelay, jobRetryDelayMs, toError } from './outcome.js';
 import { resolveQueueOptions, type ResolvedQueueOptions } from './options.js';

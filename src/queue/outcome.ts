@@ -3,7 +3,7 @@
  * shared by both drivers so inline and BullMQ behave the same.
  */
 import { retryHintOf } from '../errors.js';
-import { getRetryDelayMs } from '../workflow-client/retry.js';
+import { getRetryDelayMs } from '../core/retry.js';
 import type { ResolvedQueueOptions } from './options.js';
 import { DeferJob, PermanentJobError } from './types.js';
 

@@ -1,6 +1,6 @@
 import { AxiosError } from 'axios';
 import { AppError } from '../errors.js';
-import { parseRetryAfter } from './retry.js';
+import { parseRetryAfter } from '../core/retry.js';
 
 /**
  * The workflow client's error family. Every failure of a workflow backend (Dify or generic HTTP) reaches the

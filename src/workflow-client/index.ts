@@ -48,5 +48,5 @@ export {
 export { BreakerRegistry, CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 export { ConcurrencyLimiter, LimiterRegistry } from './concurrency-limiter.js';
 export { AppMetadataCache } from './dify/metadata.js';
-export { DEFAULT_RETRY_POLICY, getRetryDelayMs, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+export { DEFAULT_RETRY_POLICY, getRetryDelayMs, parseRetryAfter, sleep, type RetryPolicy } from '../core/retry.js';
 export { httpBackendSettings, type HttpBackendSettings } from './http/settings.js';

@@ -10,7 +10,7 @@ import {
   toWorkflowError,
   type WorkflowError,
 } from './errors.js';
-import { getRetryDelayMs, sleep, type RetryPolicy } from './retry.js';
+import { getRetryDelayMs, sleep, type RetryPolicy } from '../core/retry.js';
 import type { RetryBudget } from './types.js';
 
 /** The shared resilience of one binding: used by the Dify client and the generic HTTP backend alike. */

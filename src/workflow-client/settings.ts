@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { strictObject } from '../core/strict-object.js';
 import { ConfigError } from '../errors.js';
 import { httpBackendSettingsShape } from './http/settings.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../core/retry.js';
 import type { WorkflowConfig, WorkflowKind } from './types.js';
 
 /** Timeouts of one attempt. The total budget of an attempt is `WorkflowConfig.timeoutMs`. */

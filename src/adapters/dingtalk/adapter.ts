@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import type { RetryPolicy } from '../../workflow-client/retry.js';
+import type { RetryPolicy } from '../../core/retry.js';
 import { AccessTokenCache } from '../token-cache.js';
 import type {
   AdapterRuntimeContext,

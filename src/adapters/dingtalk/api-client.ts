@@ -14,7 +14,7 @@
  *   after sending) is thrown as retryable without a blind resend.
  */
 import type { Logger } from '../../observability/logger.js';
-import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../workflow-client/retry.js';
+import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../core/retry.js';
 import { fileNameFrom } from '../file-names.js';
 import { readCapped } from '../reply-files.js';
 import type { AccessTokenCache, TokenCredentials } from '../token-cache.js';

@@ -21,7 +21,7 @@
 import { LRUCache } from 'lru-cache';
 import WebSocket from 'ws';
 import type { Logger } from '../../observability/logger.js';
-import { sleep } from '../../workflow-client/retry.js';
+import { sleep } from '../../core/retry.js';
 import type { ConnectionState, Inbox } from '../types.js';
 import type { DingtalkApiClient } from './api-client.js';
 import { isRecord, parseJsonObject, parseStreamFrame, type StreamFrame } from './decode.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BadRequestError } from '../../errors.js';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import type { RetryPolicy } from '../../workflow-client/retry.js';
+import type { RetryPolicy } from '../../core/retry.js';
 import type {
   AdapterRuntimeContext,
   Attachment,

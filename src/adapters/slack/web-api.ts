@@ -8,7 +8,7 @@ import {
   type WebClientOptions,
 } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.js';
-import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep, type RetryPolicy } from '../../workflow-client/retry.js';
+import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep, type RetryPolicy } from '../../core/retry.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackApiError } from './errors.js';
 

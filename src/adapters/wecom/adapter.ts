@@ -12,7 +12,7 @@ import type { WecomCrypto } from '../../crypto/wecom-crypto.js';
 import { decryptWecomMedia, decodeEncodingAesKey } from '../../crypto/wecom-crypto.js';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import type { RetryPolicy } from '../../workflow-client/retry.js';
+import type { RetryPolicy } from '../../core/retry.js';
 import type {
   Attachment,
   BotRuntime,

@@ -12,7 +12,7 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../../observability/logger.js';
-import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../workflow-client/retry.js';
+import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../core/retry.js';
 import type { FilePayload } from '../types.js';
 import { fileNameFrom } from '../file-names.js';
 import { transportError, translateWecomErrcode, WecomApiError } from './errors.js';

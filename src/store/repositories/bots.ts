@@ -1,5 +1,6 @@
 import type { Bot } from '../../generated/sqlite/client.js';
-import { PLATFORMS, type BotRuntime, type Platform } from '../../adapters/types.js';
+import type { BotRuntime } from '../../core/bot.js';
+import { PLATFORMS, type Platform } from '../../core/platform.js';
 import { secretAad, SecretBoxError, type SecretBox } from '../../crypto/secret-box.js';
 import { ConfigError } from '../../errors.js';
 import type { Db } from '../client.js';

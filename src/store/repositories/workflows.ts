@@ -1,7 +1,7 @@
 import type { Workflow } from '../../generated/sqlite/client.js';
 import { secretAad, SecretBoxError, type SecretBox } from '../../crypto/secret-box.js';
 import { ConfigError } from '../../errors.js';
-import type { WorkflowConfig, WorkflowKind } from '../../workflow-client/types.js';
+import type { WorkflowConfig, WorkflowKind } from '../../core/workflow.js';
 import type { Db } from '../client.js';
 import { StoreError } from '../errors.js';
 import { newId } from '../ids.js';

@@ -1,4 +1,4 @@
-import type { ReplyFile } from '../../adapters/types.js';
+import type { ReplyFile } from '../../core/reply.js';
 import { RemoteStreamFailure, UpstreamError } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import type { HumanInputPause, WorkflowUsage } from '../types.js';

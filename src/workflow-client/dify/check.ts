@@ -1,4 +1,4 @@
-import type { CheckItem, CheckReport } from '../../adapters/types.js';
+import type { CheckItem, CheckReport } from '../../core/check-report.js';
 import { AppConfigurationError, AuthenticationError, TimeoutError, UpstreamError, toWorkflowError } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import { validateMapping } from '../template.js';

@@ -1,4 +1,4 @@
-import type { CheckReport } from '../../adapters/types.js';
+import type { CheckReport } from '../../core/check-report.js';
 import type { Logger } from '../../observability/logger.js';
 import { AttemptControl, type AttemptLimits, type DnsLookup } from '../attempt.js';
 import { isRecord } from '../http-body.js';

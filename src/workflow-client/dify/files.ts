@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FilePayload } from '../../adapters/types.js';
+import type { FilePayload } from '../../core/reply.js';
 import { FileRefusedError, UpstreamError } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import type { FileUploadRules } from './parameters.js';

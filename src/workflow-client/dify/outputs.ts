@@ -1,4 +1,4 @@
-import type { ReplyFile } from '../../adapters/types.js';
+import type { ReplyFile } from '../../core/reply.js';
 import { isRecord, readJsonPath } from '../http-body.js';
 
 const ANSWER_KEYS = ['text', 'answer', 'result'] as const;

@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from 'eventsource-parser';
-import type { ReplyFile } from '../../adapters/types.js';
+import type { ReplyFile } from '../../core/reply.js';
 import { RemoteStreamFailure } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import type { SseVerdict } from '../sse.js';

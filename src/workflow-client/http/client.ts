@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
-import type { CheckReport } from '../../adapters/types.js';
+import type { CheckReport } from '../../core/check-report.js';
 import { AttemptControl, type DnsLookup } from '../attempt.js';
 import { HttpStatusFailure, UpstreamError, toWorkflowError } from '../errors.js';
 import { headerValue, isRecord, parseJsonOrText, readBodyText, readJsonPath } from '../http-body.js';

@@ -1,0 +1,2 @@
+export type Platform = 'wecom' | 'dingtalk' | 'slack';
+export const PLATFORMS: readonly Platform[] = ['wecom', 'dingtalk', 'slack'];
