@@ -18,7 +18,7 @@ const RULES: LayerRules = {
   pipeline: ['core', 'observability', 'store', 'queue', 'workflow-client', 'adapters'],
   config: ['core', 'observability', 'store', 'workflow-client', 'adapters'],
   server: ['core', 'crypto', 'observability', 'adapters', 'pipeline'],
-  admin: ['core', 'crypto', 'observability', 'store', 'workflow-client', 'adapters', 'pipeline', 'config', 'server'],
+  admin: ['core', 'crypto', 'observability', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server'],
   // shutdown.ts names the runtime it stops; the runtime itself is built by main.
   lifecycle: ['core', 'observability', 'store', 'queue', 'config', { layer: 'main', typesOnly: true }],
   main: ['core', 'crypto', 'observability', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server', 'admin', 'lifecycle'],
