@@ -13,7 +13,7 @@
  */
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import { DeliveryLog } from '../delivery-progress.js';
+import { DeliveryLog, deliverPart, type PartOutcome } from '../delivery-progress.js';
 import { fileLink, linkedFileWarning, replyFileBytes } from '../reply-files.js';
 import type { BotRuntime, DeliveryProgress, Reply, ReplyFile, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
 import { MAX_FILE_BYTES, type DingtalkApiClient, type DingtalkMsgKey } from './api-client.js';
@@ -63,15 +63,8 @@ export class DingtalkDelivery {
   ): Promise<SentRef> {
     const chunks = splitForDingtalk(text, DINGTALK_TEXT_LIMIT_BYTES);
     const ids: string[] = [];
-    const deliver = async (part: string, fn: () => Promise<{ id?: string; warning?: string }>, isText = false) => {
-      const done = progress.get(part);
-      if (done) {
-        ids.push(...(done.ids ?? []));
-        return;
-      }
-      const { id, warning } = await fn();
-      if (id) ids.push(id);
-      await progress.record(part, { ...(isText ? { text: true } : {}), ids: id ? [id] : [], ...(warning ? { warning } : {}) });
+    const deliver = async (part: string, send: () => Promise<PartOutcome>, text = false) => {
+      ids.push(...(await deliverPart(progress, part, send, { text })));
     };
     for (const [i, chunk] of chunks.entries()) await deliver(`${textPart}:${i}`, async () => ({ id: await this.sendText(target, chunk) }), true);
     for (const [i, file] of files.entries()) await deliver(`file:${i}`, () => this.sendFile(target, file));
@@ -110,7 +103,7 @@ export class DingtalkDelivery {
     return api.sendToUsers(target.robotCode, [target.userId], msgKey, msgParam);
   }
 
-  private async sendFile(target: DingtalkReplyTarget, file: ReplyFile): Promise<{ id?: string; warning?: string }> {
+  private async sendFile(target: DingtalkReplyTarget, file: ReplyFile): Promise<PartOutcome> {
     let send: () => Promise<string | undefined>;
     try {
       const data = await replyFileBytes(file, { maxBytes: MAX_FILE_BYTES, timeoutMs: this.deps.replyFileTimeoutMs });
