@@ -1,3 +1,4 @@
+import { dingtalkSetupGuide } from './dingtalk/setup.js';
 import type { SetupGuide } from './setup-guide.js';
 import { isSlackMode, slackSettingsSchema } from './slack/config.js';
 import { slackSetupGuide } from './slack/setup.js';
@@ -15,6 +16,8 @@ export function botSetupGuide(bot: SetupSubject, opts: { publicBaseUrl?: string 
   switch (bot.platform) {
     case 'wecom':
       return wecomSetupGuide(bot, opts.publicBaseUrl);
+    case 'dingtalk':
+      return dingtalkSetupGuide(bot, opts.publicBaseUrl);
     case 'slack': {
       if (!isSlackMode(bot.mode)) return undefined;
       const settings = slackSettingsSchema.safeParse(bot.settings);

@@ -40,6 +40,25 @@ export class DeliveryLog implements DeliveryProgress {
   }
 }
 
+/** What sending one part put on the platform: the id it created (if the platform gives one), and any warning. */
+export interface PartOutcome {
+  id?: string;
+  warning?: string;
+}
+
+/**
+ * Sends one part unless an earlier attempt delivered it, and records it (awaited) before returning: the ids the part
+ * created, then or earlier. `text` marks a part that carries the answer's text.
+ */
+export async function deliverPart(progress: DeliveryProgress, part: string, send: () => Promise<PartOutcome>, opts: { text?: boolean } = {}): Promise<string[]> {
+  const done = progress.get(part);
+  if (done) return done.ids ?? [];
+  const { id, warning } = await send();
+  const ids = id ? [id] : [];
+  await progress.record(part, { ...(opts.text ? { text: true } : {}), ids, ...(warning ? { warning } : {}) });
+  return ids;
+}
+
 /** The parts stored as JSON (a Delivery row's `progress`); anything malformed reads as not delivered. */
 export function parseDeliveredParts(json: unknown): DeliveredParts {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return {};

@@ -2,6 +2,7 @@
  * The database, repositories and adapters of a one-shot command. Commands load this module only when they run (see
  * lazy-store.ts), so `--help` loads no database driver or platform SDK.
  */
+import { createDingtalkAdapter } from '../adapters/dingtalk/index.js';
 import { createAdapterRegistry, type AdapterRegistry } from '../adapters/registry.js';
 import { createSlackAdapter } from '../adapters/slack/index.js';
 import { createWecomAdapter } from '../adapters/wecom/index.js';
@@ -37,6 +38,7 @@ export async function openStore(config: Config, run: CliRun, opts: { access: Dat
     const adapters = createAdapterRegistry([
       createWecomAdapter({ logger, kv, apiBaseUrl: config.platforms.wecomApiBase, publicBaseUrl }),
       createSlackAdapter({ logger, kv, slackApiUrl: config.platforms.slackApiUrl, publicBaseUrl }),
+      createDingtalkAdapter({ logger, kv, publicBaseUrl }),
     ]);
     return {
       config,

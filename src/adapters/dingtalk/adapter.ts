@@ -63,6 +63,8 @@ export interface DingtalkAdapterConfig {
   /** Stream mode knobs (tests shrink them). */
   stream?: Pick<StreamClientOptions, 'initialBackoffMs' | 'maxBackoffMs' | 'stableAfterMs' | 'handshakeTimeoutMs'> & { zombieTimeoutMs?: number };
   card?: CardStreamTuning;
+  /** Fetching one workflow file before uploading it; past it the file is linked. @defaultValue 60000 */
+  replyFileTimeoutMs?: number;
 }
 
 export interface DingtalkAdapter extends PlatformAdapter {
@@ -212,7 +214,7 @@ export function createDingtalkAdapter(config: DingtalkAdapterConfig): DingtalkAd
     },
 
     sender(bot: BotRuntime): ReplySender {
-      return createDingtalkSender({ bot, settings: settingsOf(bot), kv: config.kv, logger, api: () => apiClient(bot), clock, card: config.card });
+      return createDingtalkSender({ bot, settings: settingsOf(bot), kv: config.kv, logger, api: () => apiClient(bot), clock, card: config.card, replyFileTimeoutMs: config.replyFileTimeoutMs });
     },
 
     async downloadAttachment(bot: BotRuntime, attachment: Attachment): Promise<FilePayload> {

@@ -3,10 +3,12 @@
  * exactly what to paste where in the DingTalk developer console.
  */
 import { DingtalkCrypto } from '../../crypto/dingtalk-crypto.js';
+import { setupFacts } from '../setup-guide.js';
 import type { BotRuntime, CheckItem, CheckReport } from '../types.js';
 import type { DingtalkApiClient } from './api-client.js';
 import { credentialsSchemaFor, robotCodeOf, type DingtalkSettings } from './config.js';
 import { DingtalkApiError } from './errors.js';
+import { dingtalkSetupGuide } from './setup.js';
 import { STREAM_SUBSCRIPTIONS, STREAM_UA, type StreamConnectionState } from './stream-mode.js';
 
 export interface DingtalkCheckDeps {
@@ -19,11 +21,6 @@ export interface DingtalkCheckDeps {
   publicBaseUrl?: string;
   /** The live Stream connection of this bot in this process, if any. */
   connection?: StreamConnectionState;
-}
-
-export function callbackUrlFor(botId: string, publicBaseUrl: string | undefined): string {
-  const base = publicBaseUrl ? publicBaseUrl.replace(/\/+$/, '') : '<public base URL>';
-  return `${base}/hooks/dingtalk/${encodeURIComponent(botId)}`;
 }
 
 function describe(err: unknown): string {
@@ -42,15 +39,6 @@ function eventKeysItem(bot: BotRuntime, settings: DingtalkSettings): CheckItem {
     return { name: 'Event keys', ok: false, detail: 'The aes_key is not a valid 43-character key: generate one on the event subscription page and paste both Token and aes_key here.' };
   }
 }
-
-const CONSOLE_STEPS: Record<string, string> = {
-  robot_http:
-    'DingTalk developer console (open-dev.dingtalk.com) → your app → Add capability → Robot → Message receiving mode: HTTP mode → paste the callback URL as the message receiving address → Publish the robot, then publish an app version.',
-  event_http:
-    'DingTalk developer console → your app → Events & Callbacks (事件订阅) → Push mode: HTTP → paste the callback URL, the Token and the aes_key (encrypt key) → Save (DingTalk sends check_url and expects the encrypted "success"). For robot messages, also set the robot\'s message receiving address (HTTP mode) to the same URL.',
-  stream:
-    'DingTalk developer console → your app → Robot → Message receiving mode: Stream mode → Publish. No public URL is needed: Switchboard opens the connection itself.',
-};
 
 export async function checkDingtalkBot(bot: BotRuntime, deps: DingtalkCheckDeps): Promise<CheckReport> {
   const items: CheckItem[] = [];
@@ -103,15 +91,6 @@ export async function checkDingtalkBot(bot: BotRuntime, deps: DingtalkCheckDeps)
     items.push({ name: 'Access token', ok: false, detail: 'Client ID and Client Secret are required to answer through the DingTalk API.' });
   }
 
-  const setup: Record<string, string> = { where: CONSOLE_STEPS[bot.mode] ?? CONSOLE_STEPS.robot_http! };
-  if (bot.mode !== 'stream') setup.callbackUrl = callbackUrlFor(bot.id, deps.publicBaseUrl);
-  if (bot.mode === 'event_http') {
-    setup.token = bot.credentials.token ?? '';
-    setup.aesKey = bot.credentials.encodingAesKey ?? '';
-    setup.eventOwnerKey = deps.settings.eventOwnerKey ?? clientId;
-  }
-  if (deps.settings.cardTemplateId) {
-    setup.cardPermissions = 'AI-card streaming needs the Card.Instance.Write and Card.Streaming.Write permissions (Permissions → search "Card").';
-  }
-  return { ok: items.every((i) => i.ok), items, setup };
+  const guide = dingtalkSetupGuide(bot, deps.publicBaseUrl);
+  return { ok: items.every((i) => i.ok), items, ...(guide ? { setup: setupFacts(guide) } : {}) };
 }

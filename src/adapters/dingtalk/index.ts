@@ -1,6 +1,7 @@
 export { createDingtalkAdapter, type DingtalkAdapter, type DingtalkAdapterConfig } from './adapter.js';
 export { DingtalkApiClient, MAX_FILE_BYTES, MSG_PARAM_LIMIT_BYTES, type DingtalkApiClientOptions, type DingtalkMsgKey, type CardStreamingUpdate } from './api-client.js';
-export { checkDingtalkBot, callbackUrlFor } from './check.js';
+export { checkDingtalkBot } from './check.js';
+export { callbackUrlFor, dingtalkSetupGuide } from './setup.js';
 export {
   credentialsSchemaFor,
   dingtalkSettingsSchema,

@@ -6,35 +6,37 @@
  *   A sessionWebhook DingTalk refuses for good (expired early) falls back to the robot API.
  * - Files from the workflow: their bytes, or fetched from the workflow's own host, are uploaded (media/upload) and
  *   sent as image / file messages through the robot API; other file URLs become links, and so does a file that cannot
- *   be fetched for good (too large, gone).
- * - Parts already delivered are remembered (KeyValueStore, 1 h) per inbound msgId and answer, so a retried job never
- *   posts a part twice.
+ *   be fetched or uploaded (with a warning).
+ * - Each text message and each file is a part of the delivery's progress (`text:<i>`, `file:<i>`; after an AI card,
+ *   `card` and `rest:<i>`): a retried delivery, even after a restart, skips the parts already on the platform.
  * - With a card template, `openStream` streams the answer into an AI card (stream.ts).
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
-import { fileLink, ReplyFileError, replyFileBytes } from '../reply-files.js';
-import type { BotRuntime, Reply, ReplyFile, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
+import { DeliveryLog, deliverPart, type PartOutcome } from '../delivery-progress.js';
+import { fileLink, linkedFileWarning, replyFileBytes } from '../reply-files.js';
+import type { BotRuntime, DeliveryProgress, Reply, ReplyFile, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
 import { MAX_FILE_BYTES, type DingtalkApiClient, type DingtalkMsgKey } from './api-client.js';
 import type { DingtalkSettings } from './config.js';
 import { DingtalkApiError } from './errors.js';
 import { readReplyTarget, type DingtalkReplyTarget } from './normalize.js';
 import { markdownTitle, renderDingtalkText, replyParts, splitForCard, splitForDingtalk, DINGTALK_TEXT_LIMIT_BYTES } from './render.js';
-import { openCardStream, shownCardOf, type CardStreamTuning } from './stream.js';
+import { CARD_PART, openCardStream, type CardStreamTuning } from './stream.js';
 
 export interface DingtalkSenderDeps {
   bot: BotRuntime;
   settings: DingtalkSettings;
+  /** Where a streaming attempt notes the AI card it opened, so the next attempt can close it if this one dies. */
   kv: KeyValueStore;
   logger: Logger;
   /** The bot's API client; throws a configuration error when the bot has no clientId/clientSecret. */
   api: () => DingtalkApiClient;
   clock: () => number;
   card?: CardStreamTuning;
+  /** Fetching one workflow file before uploading it; past it the file is linked. @defaultValue 60000 */
+  replyFileTimeoutMs?: number;
 }
 
-const PROGRESS_TTL_MS = 3_600_000;
 /** A sessionWebhook this close to its expiry is not used: the reply might arrive after it. */
 const WEBHOOK_MARGIN_MS = 60_000;
 /** DingTalk shows images up to this size as image messages; larger ones go as files. */
@@ -48,27 +50,24 @@ export class DingtalkDelivery {
     return this.deps.settings.replyFormat;
   }
 
-  /** Sends `text` (already rendered) and the uploadable `files`, skipping parts a previous attempt delivered. */
-  async deliver(target: DingtalkReplyTarget, text: string, files: readonly ReplyFile[], partKey: string): Promise<SentRef> {
+  /**
+   * Sends `text` (already rendered) as parts `<textPart>:<i>` and the uploadable `files` as `file:<i>`, skipping the
+   * parts `progress` already holds and recording each one as soon as it is on the platform.
+   */
+  async deliver(
+    target: DingtalkReplyTarget,
+    text: string,
+    files: readonly ReplyFile[],
+    progress: DeliveryProgress,
+    textPart: 'text' | 'rest' = 'text',
+  ): Promise<SentRef> {
     const chunks = splitForDingtalk(text, DINGTALK_TEXT_LIMIT_BYTES);
-    const progressKey = target.msgId
-      ? `dingtalk:sent:${this.deps.bot.id}:${target.msgId}:${createHash('sha256')
-          .update(`${partKey}\n${text}\n${files.map((f) => f.name).join('\n')}`)
-          .digest('hex')
-          .slice(0, 24)}`
-      : undefined;
-    const done = progressKey ? Number(await this.deps.kv.get(progressKey)) || 0 : 0;
     const ids: string[] = [];
-    let step = 0;
-    const part = async (fn: () => Promise<string | undefined>) => {
-      step += 1;
-      if (step <= done) return;
-      const id = await fn();
-      if (id) ids.push(id);
-      if (progressKey) await this.deps.kv.set(progressKey, String(step), PROGRESS_TTL_MS);
+    const deliver = async (part: string, send: () => Promise<PartOutcome>, text = false) => {
+      ids.push(...(await deliverPart(progress, part, send, { text })));
     };
-    for (const chunk of chunks) await part(() => this.sendText(target, chunk));
-    for (const file of files) await part(() => this.sendFile(target, file));
+    for (const [i, chunk] of chunks.entries()) await deliver(`${textPart}:${i}`, async () => ({ id: await this.sendText(target, chunk) }), true);
+    for (const [i, file] of files.entries()) await deliver(`file:${i}`, () => this.sendFile(target, file));
     return { platformMessageId: ids[0] ?? `dingtalk:${target.msgId}`, data: { ids, chunks: chunks.length, files: files.length } };
   }
 
@@ -104,38 +103,38 @@ export class DingtalkDelivery {
     return api.sendToUsers(target.robotCode, [target.userId], msgKey, msgParam);
   }
 
-  private async sendFile(target: DingtalkReplyTarget, file: ReplyFile): Promise<string | undefined> {
-    let data: Buffer;
+  private async sendFile(target: DingtalkReplyTarget, file: ReplyFile): Promise<PartOutcome> {
+    let send: () => Promise<string | undefined>;
     try {
-      data = await replyFileBytes(file, { maxBytes: MAX_FILE_BYTES });
+      const data = await replyFileBytes(file, { maxBytes: MAX_FILE_BYTES, timeoutMs: this.deps.replyFileTimeoutMs });
+      const isImage = (file.kind === 'image' || (file.mime ?? '').startsWith('image/')) && data.length <= IMAGE_MESSAGE_MAX_BYTES;
+      const mediaId = await this.deps.api().uploadMedia(isImage ? 'image' : 'file', { name: file.name, mime: file.mime ?? 'application/octet-stream', data });
+      const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? 'file';
+      send = isImage
+        ? () => this.sendRobot(target, 'sampleImageMsg', { photoURL: mediaId })
+        : () => this.sendRobot(target, 'sampleFile', { mediaId, fileName: file.name, fileType: ext });
     } catch (err) {
-      // Fetching again will not help (too large, gone, expired link): say where the file is instead.
-      if (!(err instanceof ReplyFileError) || err.retryable || !file.url) throw err;
-      this.deps.logger.warn({ botId: this.deps.bot.id, code: err.code, file: file.name }, 'dingtalk: workflow file not uploaded; sending its link');
-      return this.sendText(target, renderDingtalkText(fileLink(file), this.format));
+      // Retrying would keep the user waiting for a file that may never come: say where it is instead.
+      if (!file.url) throw err;
+      const warning = linkedFileWarning(file, err);
+      this.deps.logger.warn({ botId: this.deps.bot.id, file: file.name, warning }, 'dingtalk: workflow file not uploaded; sending its link');
+      return { id: await this.sendText(target, renderDingtalkText(fileLink(file), this.format)), warning };
     }
-    const isImage = (file.kind === 'image' || (file.mime ?? '').startsWith('image/')) && data.length <= IMAGE_MESSAGE_MAX_BYTES;
-    const api = this.deps.api();
-    const mediaId = await api.uploadMedia(isImage ? 'image' : 'file', { name: file.name, mime: file.mime ?? 'application/octet-stream', data });
-    if (isImage) return this.sendRobot(target, 'sampleImageMsg', { photoURL: mediaId });
-    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? 'file';
-    return this.sendRobot(target, 'sampleFile', { mediaId, fileName: file.name, fileType: ext });
+    return { id: await send() };
   }
 }
 
 export function createDingtalkSender(deps: DingtalkSenderDeps): ReplySender {
-  const { bot } = deps;
   const delivery = new DingtalkDelivery(deps);
   const sender: ReplySender = {
-    async send(rawTarget: ReplyTarget, reply: Reply): Promise<SentRef> {
+    async send(rawTarget: ReplyTarget, reply: Reply, progress: DeliveryProgress = new DeliveryLog()): Promise<SentRef> {
       const target = readReplyTarget(rawTarget);
       const { text, uploads } = replyParts(reply, deps.settings.replyFormat);
-      // A card of an earlier attempt already shows the first part of this very answer: send only the rest.
-      if (target.msgId && (await shownCardOf(deps.kv, bot.id, target.msgId, text))) {
-        const { rest } = splitForCard(text, deps.card?.cardMaxBytes);
-        return delivery.deliver(target, rest, uploads, 'card-rest');
+      // An AI card of an earlier attempt already shows the first part of the answer: only the rest follows.
+      if (progress.get(CARD_PART)?.text) {
+        return delivery.deliver(target, splitForCard(text, deps.card?.cardMaxBytes).rest, uploads, progress, 'rest');
       }
-      return delivery.deliver(target, text, uploads, 'reply');
+      return delivery.deliver(target, text, uploads, progress);
     },
   };
   if (deps.settings.cardTemplateId && deps.settings.streaming) {

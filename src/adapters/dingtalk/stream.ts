@@ -6,8 +6,12 @@
  * 2. `PUT /v1.0/card/streaming` with the cumulative text (`isFull: true`: the content key is markdown), throttled,
  *    each update growing the card by at most ~1 KB.
  * 3. `isFinalize: true` with the final text; a long answer keeps its first part in the card and the rest follows as
- *    markdown messages. On failure `isError: true` with the fallback text: a card is never left spinning. A card a
- *    crashed attempt left open is closed in the error state before the retry opens a new one.
+ *    markdown messages. The finalized card is the delivery's `card` part, the rest `rest:<i>` and `file:<i>`: a
+ *    retried delivery (a plain send) posts only what is missing. On failure `isError: true` with the fallback text: a
+ *    card is never left spinning.
+ * 4. An interrupted attempt (another follows) closes its card in the error state with the note; the next attempt
+ *    opens a new card. A card a crashed attempt left open is closed the same way before the retry opens a new one
+ *    (the open card is noted in the KeyValueStore: best effort, an in-memory store forgets it at a restart).
  *
  * When the card cannot be created (no permission, bad template, external user in a 1:1 chat) the answer is sent as
  * plain messages at the end instead.
@@ -15,8 +19,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from '../../observability/logger.js';
 import type { KeyValueStore } from '../../store/kv.js';
+import { DeliveryLog } from '../delivery-progress.js';
 import { utf8Len } from '../markdown-split.js';
-import type { Reply, ReplyStream, SentRef } from '../types.js';
+import type { DeliveryProgress, Reply, ReplyStream, SentRef } from '../types.js';
 import type { DingtalkApiClient } from './api-client.js';
 import type { DingtalkReplyTarget } from './normalize.js';
 import { DINGTALK_CARD_LIMIT_BYTES, renderDingtalkText, replyParts, splitForCard, toDingtalkMarkdown, truncateUtf8, type DingtalkReplyFormat } from './render.js';
@@ -52,16 +57,8 @@ const INTERRUPTED_TEXT = '⚠️ Interrupted — the answer follows in a new car
 
 /** Where an attempt records the card it opened, so the next attempt can close it if this one dies. */
 export const openCardKey = (botId: string, msgId: string) => `dingtalk:card:open:${botId}:${msgId}`;
-/** Set once a card finalized with the first part of the answer: a later plain send delivers only the rest. */
-export const shownCardKey = (botId: string, msgId: string) => `dingtalk:card:shown:${botId}:${msgId}`;
-
-const textHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
-
-/** True when a finalized card of this message already shows the first part of exactly this answer. */
-export async function shownCardOf(kv: KeyValueStore, botId: string, msgId: string, text: string): Promise<boolean> {
-  const shown = await kv.get(shownCardKey(botId, msgId));
-  return shown !== undefined && shown.endsWith(`:${textHash(text)}`);
-}
+/** The delivery part of a finalized card: it shows the first part of the answer (`text: true`). */
+export const CARD_PART = 'card';
 
 export function openSpaceOf(target: DingtalkReplyTarget): string | undefined {
   if (target.conversationType === 'group') return `dtv1.card//IM_GROUP.${target.conversationId}`;
@@ -112,9 +109,9 @@ async function closeAbandonedCard(opts: CardStreamOptions, msgKey: string): Prom
 
 /** No card: nothing to show while the workflow runs; the answer goes out as messages at the end. */
 function bufferedStream(opts: CardStreamOptions): ReplyStream {
-  const send = (reply: Reply) => {
+  const send = (reply: Reply, progress: DeliveryProgress = new DeliveryLog()) => {
     const { text, uploads } = replyParts(reply, opts.format);
-    return opts.delivery.deliver(opts.target, text, uploads, 'reply');
+    return opts.delivery.deliver(opts.target, text, uploads, progress);
   };
   // Nothing was shown, so an interrupted attempt has nothing to take back.
   return { push: () => undefined, finish: send, fail: send, interrupt: async () => undefined };
@@ -184,33 +181,41 @@ class CardStream implements ReplyStream {
     await this.chain;
   }
 
-  async finish(reply: Reply): Promise<SentRef> {
+  async finish(reply: Reply, progress: DeliveryProgress = new DeliveryLog()): Promise<SentRef> {
     await this.settle();
     const { text, uploads } = replyParts(reply, this.opts.format);
     const { card, rest } = splitForCard(text, this.cardMaxBytes);
     await this.put(card, { isFinalize: true, isError: false });
-    await this.opts.kv.set(shownCardKey(this.opts.botId, this.msgKey), `${this.outTrackId}:${textHash(text)}`, CARD_TTL_MS);
-    await this.opts.kv.delete(openCardKey(this.opts.botId, this.msgKey));
+    await progress.record(CARD_PART, { text: true, ids: [this.outTrackId], data: { outTrackId: this.outTrackId } });
+    await this.forget();
     let restRef: SentRef | undefined;
-    if (rest.trim() || uploads.length) restRef = await this.opts.delivery.deliver(this.opts.target, rest, uploads, 'card-rest');
+    if (rest.trim() || uploads.length) restRef = await this.opts.delivery.deliver(this.opts.target, rest, uploads, progress, 'rest');
     return { platformMessageId: this.outTrackId, data: { outTrackId: this.outTrackId, card: true, ...(restRef ? { rest: restRef.data } : {}) } };
   }
 
   /**
    * Another attempt follows: the card shows the note in its error state and is closed. Not final for the user — the
-   * next attempt delivers its answer in a card of its own.
+   * next attempt delivers its answer in a card of its own. Should closing fail, the card stays noted as open and
+   * the next attempt closes it.
    */
   async interrupt(note: string): Promise<void> {
     await this.settle();
-    await this.put(truncateUtf8(note, this.cardMaxBytes), { isFinalize: true, isError: true });
-    await this.opts.kv.delete(openCardKey(this.opts.botId, this.msgKey));
+    await this.put(truncateUtf8(renderDingtalkText(note, this.opts.format), this.cardMaxBytes), { isFinalize: true, isError: true });
+    await this.forget();
   }
 
-  async fail(reply: Reply): Promise<SentRef> {
+  /** The run failed for good: the card shows the fallback text in its error state (not the answer: no `text`). */
+  async fail(reply: Reply, progress?: DeliveryProgress): Promise<SentRef> {
     await this.settle();
     const content = truncateUtf8(renderDingtalkText(reply.text, this.opts.format), this.cardMaxBytes);
     await this.put(content, { isFinalize: true, isError: true });
-    await this.opts.kv.delete(openCardKey(this.opts.botId, this.msgKey));
+    await progress?.record(CARD_PART, { ids: [this.outTrackId], data: { outTrackId: this.outTrackId, error: true } });
+    await this.forget();
     return { platformMessageId: this.outTrackId, data: { outTrackId: this.outTrackId, card: true, error: true } };
+  }
+
+  /** The card is closed: the next attempt has nothing to clean up. */
+  private forget(): Promise<void> {
+    return this.opts.kv.delete(openCardKey(this.opts.botId, this.msgKey));
   }
 }

@@ -8,7 +8,7 @@
  * - smart_bot: through the stream when the callback was answered with one, else once via response_url.
  */
 import type { Logger } from '../../observability/logger.js';
-import { DeliveryLog } from '../delivery-progress.js';
+import { DeliveryLog, deliverPart, type PartOutcome } from '../delivery-progress.js';
 import { isUploadable, linkedFileWarning, replyFileBytes } from '../reply-files.js';
 import type { BotRuntime, DeliveryProgress, Reply, ReplySender, ReplyStream, ReplyTarget, SentRef } from '../types.js';
 import { MAX_MEDIA_BYTES, type WecomApiClient, type WecomMessageBody } from './api-client.js';
@@ -42,15 +42,8 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
     const chunks = splitForWecom(text, WECOM_TEXT_LIMIT_BYTES);
     const uploads = (reply.files ?? []).filter(isUploadable);
     const msgids: string[] = [];
-    const deliver = async (part: string, fn: () => Promise<{ msgid?: string; warning?: string }>, isText = false) => {
-      const done = progress.get(part);
-      if (done) {
-        msgids.push(...(done.ids ?? []));
-        return;
-      }
-      const { msgid, warning } = await fn();
-      if (msgid) msgids.push(msgid);
-      await progress.record(part, { ...(isText ? { text: true } : {}), ids: msgid ? [msgid] : [], ...(warning ? { warning } : {}) });
+    const deliver = async (part: string, send: () => Promise<PartOutcome>, text = false) => {
+      msgids.push(...(await deliverPart(progress, part, send, { text })));
     };
     const sendBody = async (body: WecomMessageBody) => {
       const r = await api.sendMessage(target.agentId, { touser: target.toUser, ...body });
@@ -59,7 +52,7 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
     };
     const textBody = (content: string): WecomMessageBody =>
       format === 'markdown' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'text', text: { content } };
-    for (const [i, chunk] of chunks.entries()) await deliver(`text:${i}`, async () => ({ msgid: await sendBody(textBody(chunk)) }), true);
+    for (const [i, chunk] of chunks.entries()) await deliver(`text:${i}`, async () => ({ id: await sendBody(textBody(chunk)) }), true);
     for (const [i, file] of uploads.entries()) {
       await deliver(`file:${i}`, async () => {
         let body: WecomMessageBody;
@@ -73,9 +66,9 @@ export function createWecomSender(deps: WecomSenderDeps): ReplySender {
           if (!file.url) throw err;
           const warning = linkedFileWarning(file, err);
           deps.logger.warn({ botId: bot.id, file: file.name, warning }, 'wecom: workflow file not uploaded; sending its link');
-          return { msgid: await sendBody(textBody(renderWecomText(fileLink(file), format))), warning };
+          return { id: await sendBody(textBody(renderWecomText(fileLink(file), format))), warning };
         }
-        return { msgid: await sendBody(body) };
+        return { id: await sendBody(body) };
       });
     }
     return { platformMessageId: msgids[0] ?? '', data: { msgids, chunks: chunks.length, files: uploads.length } };

@@ -32,7 +32,7 @@ export function registerBots(program: Command, run: CliRun): void {
     .option(...TENANT_OPTION)
     .addHelpText(
       'after',
-      "\nWorks offline: nothing is sent to the platform. For a WeCom bot it prints the Token and EncodingAESKey: they are\nthe values you paste into WeCom's admin console. Bot tokens, signing secrets, app secrets and API keys are never printed.",
+      "\nWorks offline: nothing is sent to the platform. For a WeCom bot (and a DingTalk event-subscription bot) it prints the\nToken and EncodingAESKey (aes_key): they are the values you paste into the platform's console. Bot tokens, signing\nsecrets, app and client secrets and API keys are never printed.",
     )
     .action((ref: string, options: { tenant?: string }, command: Command) =>
       open(command, async (store) => {

@@ -5,21 +5,40 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDingtalkAdapter } from '../../../../src/adapters/dingtalk/adapter.js';
 import { DingtalkApiError } from '../../../../src/adapters/dingtalk/errors.js';
+import { DeliveryLog, parseDeliveredParts, type DeliveredParts } from '../../../../src/adapters/delivery-progress.js';
 import type { ReplyTarget } from '../../../../src/adapters/types.js';
 import { startFakeDingtalk, type FakeDingtalk } from '../../../fakes/fake-dingtalk.js';
+import { startFakeFileHost, type FakeFileHost } from '../../../fakes/fake-file-host.js';
 import { dingtalkBot, DT_KEYS } from '../../../unit/adapters/dingtalk/helpers.js';
 import { capturingLogger, recordingKv } from '../wecom/support.js';
 
 let fake: FakeDingtalk;
+let files: FakeFileHost;
 beforeAll(async () => {
   fake = await startFakeDingtalk({ clientId: DT_KEYS.clientId, clientSecret: DT_KEYS.clientSecret, invalidUsers: ['ghost'] });
+  files = await startFakeFileHost();
 });
 afterAll(async () => {
   await fake.close();
+  await files.close();
 });
 beforeEach(() => fake.reset());
 
-function build(o: { kv?: ReturnType<typeof recordingKv>; cardTemplateId?: string; replyFormat?: string } = {}) {
+/**
+ * A delivery's progress as the processor keeps it: saved as JSON (the Delivery row) after every part. `log()` is
+ * what an attempt gets — the next attempt, or one in a restarted process, reads what the earlier ones saved.
+ */
+function storedProgress() {
+  let saved = '{}';
+  return {
+    log: () => new DeliveryLog(parseDeliveredParts(JSON.parse(saved)), async (parts: DeliveredParts) => {
+      saved = JSON.stringify(parts);
+    }),
+    parts: () => parseDeliveredParts(JSON.parse(saved)),
+  };
+}
+
+function build(o: { kv?: ReturnType<typeof recordingKv>; cardTemplateId?: string; replyFormat?: string; replyFileTimeoutMs?: number } = {}) {
   const { logger, lines } = capturingLogger();
   const kv = o.kv ?? recordingKv();
   const sleeps: number[] = [];
@@ -31,6 +50,7 @@ function build(o: { kv?: ReturnType<typeof recordingKv>; cardTemplateId?: string
       sleeps.push(ms);
     },
     card: { updateIntervalMs: 20, cardMaxBytes: 600, maxGrowthBytes: 200 },
+    replyFileTimeoutMs: o.replyFileTimeoutMs,
   });
   const settings = { apiBaseUrl: fake.url, legacyApiBaseUrl: fake.url, ...(o.cardTemplateId ? { cardTemplateId: o.cardTemplateId } : {}), ...(o.replyFormat ? { replyFormat: o.replyFormat } : {}) };
   const bot = dingtalkBot('robot_http', settings, { robotCode: DT_KEYS.clientId });
@@ -64,23 +84,27 @@ describe('DingTalk API client and sender against the fake API', () => {
     expect(lines.join('')).not.toContain(DT_KEYS.clientSecret);
   });
 
-  it('a retried send never re-posts a part already delivered', async () => {
-    const { adapter, bot } = build();
-    const sender = adapter.sender(bot);
+  it('a retried send never re-posts a part already delivered, also in a restarted process', async () => {
+    const progress = storedProgress();
     const paragraph = (i: number) => `Part ${i}: ${'细节'.repeat(900)}`;
     const text = [paragraph(1), paragraph(2), paragraph(3)].join('\n\n');
+    const parts = () => fake.sent.map((s) => (s.via === 'group' ? String(s.msgParam.text).slice(0, 6) : ''));
     // The first part goes out; the second fails for the whole in-call budget (3 attempts).
     fake.failNext('/v1.0/robot/groupMessages/send', { status: 500, code: 'ServiceUnavailable', message: 'busy' }, 3, 1);
-    const err = await rejection(sender.send(group('prog-1'), { text }));
+    const before = build();
+    const err = await rejection(before.adapter.sender(before.bot).send(group('prog-1'), { text }, progress.log()));
     expect(err.retryable).toBe(true);
-    const parts = () => fake.sent.map((s) => (s.via === 'group' ? String(s.msgParam.text).slice(0, 6) : ''));
     expect(parts()).toEqual(['Part 1']);
-    // The job's retry: only what is missing.
-    await sender.send(group('prog-1'), { text });
+    expect(Object.keys(progress.parts())).toEqual(['text:0']);
+    // The process restarts: a new adapter with an empty key-value store; only the stored progress survives.
+    const after = build();
+    const log = progress.log();
+    await after.adapter.sender(after.bot).send(group('prog-1'), { text }, log);
     expect(parts()).toEqual(['Part 1', 'Part 2', 'Part 3']);
-    // A different answer to the same message is its own set of parts.
-    await sender.send(group('prog-1'), { text: 'fallback' });
-    expect(parts()).toHaveLength(4);
+    expect(log.textDelivered).toBe(true);
+    // Once more (the job ran again after its send step): nothing left to post.
+    await after.adapter.sender(after.bot).send(group('prog-1'), { text }, progress.log());
+    expect(parts()).toHaveLength(3);
   });
 
   it('QPS limits (403 QpsLimitForAppkeyAndApi, 90018) back off with jitter and succeed within the budget', async () => {
@@ -150,6 +174,40 @@ describe('DingTalk API client and sender against the fake API', () => {
     expect(sent[2]).toEqual(['sampleFile', { mediaId: expect.stringMatching(/^@media-/), fileName: 'report.pdf', fileType: 'pdf' }]);
   });
 
+  it('a hosted file that is gone, answers 503, stalls or cannot be uploaded is sent once as a link, with a warning', async () => {
+    const gone = files.fail('/files/gone.pdf', 404);
+    const busy = files.fail('/files/busy.pdf', 503);
+    const stalled = files.stall('/files/stalled.pdf');
+    const refused = files.serve('/files/refused.pdf', Buffer.from('%PDF-1.4 refused'), 'application/pdf');
+    const ok = files.serve('/files/ok.pdf', Buffer.from('%PDF-1.4 ok'), 'application/pdf');
+    // media/upload refuses the first file it gets (refused.pdf) for good.
+    fake.failNext('/media/upload', { errcode: 40005, errmsg: 'invalid file type' });
+    const { adapter, bot } = build({ replyFileTimeoutMs: 300 });
+    const reply = { text: 'Your documents', files: [gone, busy, stalled, refused, ok].map((url) => ({ name: url.split('/').pop()!, url, hostedByWorkflow: true })) };
+    const progress = new DeliveryLog();
+    await adapter.sender(bot).send(group('files-linked'), reply, progress);
+    const sent = fake.sent.map((s) => (s.via === 'group' ? [s.msgKey, s.msgParam.text ?? s.msgParam.fileName] : []));
+    expect(sent).toEqual([
+      ['sampleMarkdown', 'Your documents'],
+      ['sampleMarkdown', `[gone.pdf](${gone})`],
+      ['sampleMarkdown', `[busy.pdf](${busy})`],
+      ['sampleMarkdown', `[stalled.pdf](${stalled})`],
+      ['sampleMarkdown', `[refused.pdf](${refused})`],
+      ['sampleFile', 'ok.pdf'],
+    ]);
+    expect(fake.uploads.map((u) => u.filename)).toEqual(['ok.pdf']);
+    expect(progress.warnings).toEqual([
+      'file gone.pdf could not be uploaded (reply_file_http_404); sent as a link',
+      'file busy.pdf could not be uploaded (reply_file_http_503); sent as a link',
+      'file stalled.pdf could not be uploaded (reply_file_timeout); sent as a link',
+      'file refused.pdf could not be uploaded (dingtalk_api_error); sent as a link',
+    ]);
+    // Sent again with the same progress (a retried job): nothing is sent or uploaded twice.
+    await adapter.sender(bot).send(group('files-linked'), reply, progress);
+    expect(fake.sent).toHaveLength(6);
+    expect(fake.uploads).toHaveLength(1);
+  });
+
   it('downloads a message file by its downloadCode', async () => {
     const { adapter, bot } = build();
     fake.addFile('dl-code-1', { data: Buffer.from('hello file'), mime: 'application/pdf', name: 'a.pdf' });
@@ -195,16 +253,63 @@ describe('AI-card streaming against the fake API', () => {
     expect(first!.openSpaceId).toBe('dtv1.card//IM_ROBOT.staff1');
   });
 
-  it('after a finalized card, a plain send of the same answer (job retried after the send step) delivers only the rest', async () => {
+  it('after a finalized card, the retried delivery (even in a restarted process) sends only the rest still missing', async () => {
+    const progress = storedProgress();
+    const before = build({ cardTemplateId: 'tpl.schema' });
+    const row = (i: number) => `Row ${i} ${'y'.repeat(40)}`;
+    // The card holds ~600 bytes; the rest (~8 KB) goes as two messages, then the file.
+    const answer = Array.from({ length: 200 }, (_, i) => row(i)).join('\n');
+    const reply = { text: answer, files: [{ name: 'report.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 report') }] };
+    const stream = await before.adapter.sender(before.bot).openStream!(group('card-rest'));
+    fake.failNext('/v1.0/robot/groupMessages/send', { status: 400, code: 'InvalidParameter', message: 'boom' }, 1, 1);
+    await expect(stream.finish(reply, progress.log())).rejects.toBeInstanceOf(DingtalkApiError);
+    expect(Object.keys(progress.parts())).toEqual(['card', 'rest:0']);
+    // A restart: new adapter, empty key-value store. The run succeeded, so the retry is a plain send.
+    const after = build({ cardTemplateId: 'tpl.schema' });
+    await after.adapter.sender(after.bot).send(group('card-rest'), reply, progress.log());
+    const card = [...fake.cards.values()][0]!;
+    expect(fake.cards.size).toBe(1);
+    const texts = fake.texts().filter((t) => t !== '');
+    expect(texts).toHaveLength(2);
+    expect(card.updates.at(-1)!.content + texts.join('')).toBe(answer);
+    expect(fake.uploads.map((u) => u.filename)).toEqual(['report.pdf']);
+    expect(Object.keys(progress.parts())).toEqual(['card', 'rest:0', 'rest:1', 'file:0']);
+  });
+
+  it('an interrupted attempt closes its card with the note; the next attempt answers in a new card', async () => {
     const { adapter, bot } = build({ cardTemplateId: 'tpl.schema' });
     const sender = adapter.sender(bot);
-    const answer = Array.from({ length: 20 }, (_, i) => `Row ${i} ${'y'.repeat(40)}`).join('\n');
-    const stream = await sender.openStream!(group('card-rest'));
-    fake.failNext('/v1.0/robot/groupMessages/send', { status: 400, code: 'InvalidParameter', message: 'boom' });
-    await expect(stream.finish({ text: answer })).rejects.toBeInstanceOf(DingtalkApiError);
-    await sender.send(group('card-rest'), { text: answer });
-    const card = [...fake.cards.values()][0]!;
-    expect(card.updates.at(-1)!.content + fake.texts().join('')).toBe(answer);
+    const first = await sender.openStream!(direct('card-int'));
+    first.push('half an ans');
+    await new Promise((r) => setTimeout(r, 100));
+    await first.interrupt('_Interrupted, trying again…_');
+    const [interrupted] = [...fake.cards.values()];
+    expect(interrupted!.updates[0]).toMatchObject({ content: 'half an ans', isFinalize: false });
+    expect(interrupted!.updates.at(-1)).toMatchObject({ content: '_Interrupted, trying again…_', isFinalize: true, isError: true });
+    const closedWith = interrupted!.updates.length;
+    first.push('a late delta of the dead attempt');
+    await new Promise((r) => setTimeout(r, 60));
+    // The next attempt: a card of its own; the interrupted one is not touched again.
+    const second = await sender.openStream!(direct('card-int'));
+    const log = new DeliveryLog();
+    second.push('the whole');
+    await second.finish({ text: 'the whole answer' }, log);
+    const [, next] = [...fake.cards.values()];
+    expect(fake.cards.size).toBe(2);
+    expect(interrupted!.updates).toHaveLength(closedWith);
+    expect(next!.updates.at(-1)).toMatchObject({ content: 'the whole answer', isFinalize: true, isError: false });
+    expect(log.get('card')).toEqual({ text: true, ids: [next!.outTrackId], data: { outTrackId: next!.outTrackId } });
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('a run that failed for good shows the fallback in the card, not recorded as the answer', async () => {
+    const { adapter, bot } = build({ cardTemplateId: 'tpl.schema' });
+    const stream = await adapter.sender(bot).openStream!(group('card-fail'));
+    const log = new DeliveryLog();
+    await stream.fail({ text: 'Sorry, something went wrong.' }, log);
+    const [card] = [...fake.cards.values()];
+    expect(card!.updates.at(-1)).toMatchObject({ content: 'Sorry, something went wrong.', isFinalize: true, isError: true });
+    expect(log.textDelivered).toBe(false);
   });
 
   it('without permission to create cards, the answer is still sent as a message', async () => {
