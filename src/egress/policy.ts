@@ -58,7 +58,7 @@ export function parseAllowlist(entries: readonly string[]): { hosts: Set<string>
   for (const raw of entries) {
     const entry = raw.trim();
     if (!entry) continue;
-    if (entry.includes('/')) {
+    if (/^[0-9a-f:.]+\/\d+$/i.test(entry)) {
       try {
         const [net, bits] = ipaddr.parseCIDR(entry);
         const mapped = net.kind() === 'ipv6' && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96;
