@@ -4,7 +4,7 @@
  * Only files that carry their bytes, or whose URL is on the workflow service's own host, are fetched. Any other URL
  * is only linked: fetching it would let a workflow output (ultimately, what a user typed) make this server request
  * an arbitrary address, internal ones included, and post what came back into the chat. Those fetches go through the
- * egress policy too (address checked at connect time, redirects only within the origin).
+ * egress policy too (scheme and address checked, the address at connect time).
  */
 import { egressDenialIn, egressFetch } from '../egress/index.js';
 import { AppError, type RetryHint } from '../errors.js';
@@ -49,7 +49,7 @@ export async function readCapped(res: Response, maxBytes: number, tooLarge: () =
 
 export interface ReplyFileFetchOptions {
   maxBytes: number;
-  /** @defaultValue egressFetch (the process's egress policy; same-origin redirects followed) */
+  /** @defaultValue egressFetch (the process's egress policy) */
   fetchFn?: typeof fetch;
   /** @defaultValue 60000 */
   timeoutMs?: number;
@@ -67,12 +67,11 @@ export async function replyFileBytes(file: ReplyFile, opts: ReplyFileFetchOption
   const timeoutMs = opts.timeoutMs ?? 60_000;
   // One deadline for the headers and the whole body: a host that stalls mid-body fails like one that never answers.
   const signal = AbortSignal.timeout(timeoutMs);
-  const request = opts.fetchFn ? opts.fetchFn(file.url!, { redirect: 'manual', signal }) : egressFetch(file.url!, { signal });
-  const res = await request.catch((err: unknown) => {
+  const res = await (opts.fetchFn ?? egressFetch)(file.url!, { redirect: 'manual', signal }).catch((err: unknown) => {
     throw transferError(file, 'fetch', timeoutMs, err, signal);
   });
-  // A redirect off the workflow's origin is refused by egressFetch; one an injected fetch returns fails like any other
-  // non-2xx answer.
+  // A redirect is not followed, not even within the origin (it could lead to another path of the workflow's host):
+  // it fails like any other non-2xx answer.
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
     throw new ReplyFileError(`reply_file_http_${res.status}`, `Fetching reply file ${file.name} answered HTTP ${res.status}`, {

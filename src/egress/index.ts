@@ -3,4 +3,4 @@ export { EgressPolicy, DEFAULT_EGRESS_SETTINGS, parseAllowlist, type EgressSetti
 export { EgressHttpAgent, EgressHttpsAgent } from './agent.js';
 export { checkEgressUrl, sameOriginRedirect } from './url.js';
 export { configureProcessEgress, egressAgentsFor, egressAxiosOptions, processEgress, type EgressAgents } from './process-policy.js';
-export { egressFetch, type EgressFetchInit } from './fetch.js';
+export { egressFetch } from './fetch.js';

@@ -166,18 +166,25 @@ describe('redirects', () => {
     expect(trapConnections).toBe(0);
   });
 
-  test('a reply file redirected within its origin is fetched; one redirected elsewhere is refused, not retried', async () => {
+  test('reply files never follow a redirect: not within the origin, not to the metadata address', async () => {
     configureProcessEgress({ private: 'allow', allowlist: [] });
-    const bytes = files.serve('/files/real.bin', Buffer.from('file bytes'), 'application/octet-stream');
+    files.serve('/files/real.bin', Buffer.from('file bytes'), 'application/octet-stream');
     const moved = files.fail('/files/moved.bin', 302, { location: '/files/real.bin' });
-    expect((await replyFileBytes({ name: 'moved.bin', url: moved, hostedByWorkflow: true }, { maxBytes: 1000 })).toString()).toBe('file bytes');
-    expect(files.hits('/files/real.bin')).toBe(1);
-    expect(bytes).toContain('/files/real.bin');
-
-    const away = files.fail('/files/away.bin', 302, { location: `http://127.0.0.1:${trapPort}/x` });
-    await expect(replyFileBytes({ name: 'away.bin', url: away, hostedByWorkflow: true }, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'egress_denied', retryable: false });
+    await expect(replyFileBytes({ name: 'moved.bin', url: moved, hostedByWorkflow: true }, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'reply_file_http_302', retryable: false });
     const meta = files.fail('/files/meta.bin', 302, { location: 'http://169.254.169.254/latest' });
-    await expect(replyFileBytes({ name: 'meta.bin', url: meta, hostedByWorkflow: true }, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'egress_denied', retryable: false });
+    await expect(replyFileBytes({ name: 'meta.bin', url: meta, hostedByWorkflow: true }, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'reply_file_http_302', retryable: false });
+    expect(files.hits('/files/real.bin')).toBe(0);
+  });
+
+  test('egressFetch follows a redirect within the origin and refuses one to another origin without connecting', async () => {
+    const agents = egress();
+    files.serve('/files/target.txt', Buffer.from('target'), 'text/plain');
+    const within = files.fail('/files/within', 307, { location: '/files/target.txt' });
+    expect(await (await egressFetch(within, {}, agents)).text()).toBe('target');
+    const away = files.fail('/files/away', 302, { location: `http://localhost:${trapPort}/x` });
+    await expect(egressFetch(away, {}, agents)).rejects.toMatchObject({ code: 'egress_denied', rule: 'redirect' });
+    const meta = files.fail('/files/meta', 302, { location: 'http://[::ffff:a9fe:a9fe]/latest' });
+    await expect(egressFetch(meta, {}, agents)).rejects.toMatchObject({ code: 'egress_denied', rule: 'redirect' });
     expect(trapConnections).toBe(0);
   });
 });
