@@ -110,6 +110,20 @@ describe('addresses checked where the socket connects', () => {
     expect(err.message).toMatch(/dify\.corp\.example.*resolved to 10\.1\.2\.3/);
   });
 
+  test('a refusal is not retried (one resolution for a client allowed three attempts)', async () => {
+    let lookups = 0;
+    const counting: DnsLookup = (hostname, options, callback) => {
+      lookups++;
+      resolvesTo('10.1.2.3')(hostname, options, callback);
+    };
+    const config: WorkflowConfig = {
+      ...configFor({ url: 'http://hooks.corp.example/run', apiKey: 'k' }, 'http' as WorkflowKind),
+      settings: { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } },
+    };
+    await refusal(createWorkflowClient(config, testDeps({ egress: egress({ private: 'deny' }), lookup: counting })).run(request('x')));
+    expect(lookups).toBe(1);
+  });
+
   test('a name resolving to the metadata address is refused even when private networks are allowed', async () => {
     const err = await refusal(difyClient({}, { baseUrl: `http://metadata.example:${trapPort}/v1` }, resolvesTo('169.254.169.254')).run(request('x')));
     expect(err.message).toMatch(/link-local and cloud metadata addresses are always refused/);
