@@ -36,10 +36,18 @@ function guardedConnection(policy: EgressPolicy, options: ConnectOptions): { ref
   return { options: { ...options, lookup } };
 }
 
-function refusedSocket(error: Error, callback: ConnectCallback | undefined): net.Socket {
+/** A connection through the policy: refused at once (an IP literal), or made with the guarded lookup by `connect`. */
+function connectGuarded(
+  policy: EgressPolicy,
+  options: ConnectOptions,
+  callback: ConnectCallback | undefined,
+  connect: (options: ConnectOptions, callback?: ConnectCallback) => Duplex | null | undefined,
+): Duplex | null | undefined {
+  const guarded = guardedConnection(policy, options);
+  if (!guarded.refused) return connect(guarded.options, callback);
   const socket = new net.Socket();
-  if (callback) callback(error, socket);
-  else process.nextTick(() => socket.destroy(error));
+  if (callback) callback(guarded.refused, socket);
+  else process.nextTick(() => socket.destroy(guarded.refused));
   return socket;
 }
 
@@ -53,9 +61,7 @@ export class EgressHttpAgent extends http.Agent {
   }
 
   override createConnection(options: ConnectOptions, callback?: ConnectCallback): Duplex | null | undefined {
-    const guarded = guardedConnection(this.policy, options);
-    if (guarded.refused) return refusedSocket(guarded.refused, callback);
-    return super.createConnection(guarded.options, callback);
+    return connectGuarded(this.policy, options, callback, (opts, cb) => super.createConnection(opts, cb));
   }
 }
 
@@ -69,8 +75,6 @@ export class EgressHttpsAgent extends https.Agent {
   }
 
   override createConnection(options: ConnectOptions, callback?: ConnectCallback): Duplex | null | undefined {
-    const guarded = guardedConnection(this.policy, options);
-    if (guarded.refused) return refusedSocket(guarded.refused, callback);
-    return super.createConnection(guarded.options, callback);
+    return connectGuarded(this.policy, options, callback, (opts, cb) => super.createConnection(opts, cb));
   }
 }
