@@ -7,6 +7,7 @@ import type { PlatformAdapter } from './adapters/types.js';
 import { createDingtalkAdapter } from './adapters/dingtalk/index.js';
 import { createSlackAdapter } from './adapters/slack/index.js';
 import { createWecomAdapter } from './adapters/wecom/index.js';
+import { configureProcessEgress } from './egress/index.js';
 import { applyDeclarativeConfig, type ApplyReport } from './config/declarative-apply.js';
 import { parseDeclarativeConfig } from './config/declarative-parse.js';
 import type { Config } from './config/load.js';
@@ -75,6 +76,7 @@ export interface Runtime {
 
 export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  configureProcessEgress(config.egress);
   const metrics = createMetrics();
   // A write waits for another process's lock at most half the worker's call deadline: none runs after its caller gave up.
   const database = await createDatabase(config.database.url, { busyWaitMs: Math.min(SQLITE_BUSY_WAIT_MS, config.database.callTimeoutMs / 2) });

@@ -3,8 +3,10 @@
  *
  * Only files that carry their bytes, or whose URL is on the workflow service's own host, are fetched. Any other URL
  * is only linked: fetching it would let a workflow output (ultimately, what a user typed) make this server request
- * an arbitrary address, internal ones included, and post what came back into the chat.
+ * an arbitrary address, internal ones included, and post what came back into the chat. Those fetches go through the
+ * egress policy too (scheme and address checked, the address at connect time).
  */
+import { egressDenialIn, egressFetch } from '../egress/index.js';
 import { AppError, type RetryHint } from '../errors.js';
 import type { ReplyFile } from './types.js';
 
@@ -47,6 +49,7 @@ export async function readCapped(res: Response, maxBytes: number, tooLarge: () =
 
 export interface ReplyFileFetchOptions {
   maxBytes: number;
+  /** @defaultValue egressFetch (the process's egress policy) */
   fetchFn?: typeof fetch;
   /** @defaultValue 60000 */
   timeoutMs?: number;
@@ -63,10 +66,12 @@ export async function replyFileBytes(file: ReplyFile, opts: ReplyFileFetchOption
   }
   const timeoutMs = opts.timeoutMs ?? 60_000;
   // One deadline for the headers and the whole body: a host that stalls mid-body fails like one that never answers.
-  const res = await (opts.fetchFn ?? fetch)(file.url!, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
-    throw transferError(file, 'fetch', timeoutMs, err);
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await (opts.fetchFn ?? egressFetch)(file.url!, { redirect: 'manual', signal }).catch((err: unknown) => {
+    throw transferError(file, 'fetch', timeoutMs, err, signal);
   });
-  // A redirect is not followed (it could lead off the workflow's host): it fails like any other non-2xx answer.
+  // A redirect is not followed, not even within the origin (it could lead to another path of the workflow's host):
+  // it fails like any other non-2xx answer.
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
     throw new ReplyFileError(`reply_file_http_${res.status}`, `Fetching reply file ${file.name} answered HTTP ${res.status}`, {
@@ -77,7 +82,7 @@ export async function replyFileBytes(file: ReplyFile, opts: ReplyFileFetchOption
     return await readCapped(res, opts.maxBytes, () => tooLargeError(file, opts.maxBytes));
   } catch (err) {
     if (err instanceof ReplyFileError) throw err;
-    throw transferError(file, 'read', timeoutMs, err);
+    throw transferError(file, 'read', timeoutMs, err, signal);
   }
 }
 
@@ -87,8 +92,11 @@ export function linkedFileWarning(file: ReplyFile, err: unknown): string {
   return `file ${file.name} could not be uploaded (${code}); sent as a link`;
 }
 
-function transferError(file: ReplyFile, step: 'fetch' | 'read', timeoutMs: number, err: unknown): ReplyFileError {
-  const timedOut = err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError'));
+function transferError(file: ReplyFile, step: 'fetch' | 'read', timeoutMs: number, err: unknown, signal: AbortSignal): ReplyFileError {
+  const denied = egressDenialIn(err);
+  if (denied) return new ReplyFileError(denied.code, `Reply file ${file.name}: ${denied.message}`, { retryable: false, cause: denied });
+  // The deadline's signal says it fired, whatever error the transfer surfaced (fetch and node http differ).
+  const timedOut = signal.aborted || (err instanceof Error && (err.name === 'TimeoutError' || (err.cause instanceof Error && err.cause.name === 'TimeoutError')));
   if (timedOut) {
     return new ReplyFileError('reply_file_timeout', `Reply file ${file.name} did not arrive within ${timeoutMs} ms`, { retryable: true, cause: err });
   }

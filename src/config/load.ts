@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { parseAllowlist, type EgressSettings } from '../egress/policy.js';
 import { ConfigError } from '../errors.js';
 import { maskUrlCredentials } from '../observability/redact-url.js';
 import { envSchema } from './schema.js';
@@ -48,6 +49,8 @@ export interface Config {
   /** When set, /metrics answers only `Authorization: Bearer <token>`. */
   metricsToken?: string;
   platforms: { wecomApiBase: string; slackApiUrl: string };
+  /** What calls made on a tenant's behalf may reach (EGRESS_PRIVATE, EGRESS_ALLOWLIST). */
+  egress: EgressSettings;
 }
 
 /**
@@ -88,6 +91,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  WATCHDOG_EXIT_MS: must be 0 (never exit) or longer than WATCHDOG_STALL_MS (${e.WATCHDOG_STALL_MS}) (got "${e.WATCHDOG_EXIT_MS}")`,
     );
   }
+  const allowlist = (e.EGRESS_ALLOWLIST ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    parseAllowlist(allowlist);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  EGRESS_ALLOWLIST: ${(err as Error).message}; use comma-separated host names and CIDRs`);
+  }
   return {
     env: e.NODE_ENV,
     http: {
@@ -123,5 +132,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsEnabled: e.METRICS_ENABLED,
     metricsToken: e.METRICS_TOKEN,
     platforms: { wecomApiBase: e.WECOM_API_BASE, slackApiUrl: e.SLACK_API_URL },
+    egress: { private: e.EGRESS_PRIVATE, allowlist },
   };
 }

@@ -48,6 +48,8 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   WECOM_API_BASE: url(['http://', 'https://']).default('https://qyapi.weixin.qq.com'),
   SLACK_API_URL: url(['http://', 'https://']).default('https://slack.com/api/'),
+  EGRESS_PRIVATE: z.enum(['allow', 'deny']).default('allow'),
+  EGRESS_ALLOWLIST: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

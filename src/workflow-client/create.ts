@@ -1,3 +1,4 @@
+import type { EgressAgents } from '../egress/index.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { DnsLookup } from './attempt.js';
@@ -26,6 +27,8 @@ export interface WorkflowClientDeps {
   random?: () => number;
   /** DNS resolution hook for outgoing connections (split-horizon deployments, tests). */
   lookup?: DnsLookup;
+  /** The egress policy and agents every call goes through. @defaultValue the process's (see configureProcessEgress) */
+  egress?: EgressAgents;
   /**
    * Told about each stream event the client does not know. The event is ignored either way (never a crash); this is
    * where a caller counts it (the pipeline feeds a metric).
@@ -71,7 +74,12 @@ export function createWorkflowClient(config: WorkflowConfig, deps: WorkflowClien
   };
 
   if (config.kind === 'http') {
-    return new HttpWorkflowClient(config, httpBackendSettings(config), { guards, clock, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+    return new HttpWorkflowClient(config, httpBackendSettings(config), {
+      guards,
+      clock,
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
+      ...(deps.egress ? { egress: deps.egress } : {}),
+    });
   }
   const onUnknownEvent = deps.onUnknownEvent;
   return new DifyWorkflowClient(
@@ -82,6 +90,7 @@ export function createWorkflowClient(config: WorkflowConfig, deps: WorkflowClien
       clock,
       metadata: deps.metadataCache ?? processMetadata,
       ...(deps.lookup ? { lookup: deps.lookup } : {}),
+      ...(deps.egress ? { egress: deps.egress } : {}),
       ...(onUnknownEvent ? { onUnknownEvent: (event: string) => onUnknownEvent({ workflowId: config.id, kind: config.kind, event }) } : {}),
     },
   );

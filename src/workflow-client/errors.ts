@@ -1,4 +1,5 @@
 import { AxiosError } from 'axios';
+import { egressDenialIn, sameOriginRedirect, type EgressDeniedError } from '../egress/index.js';
 import { AppError } from '../errors.js';
 import { parseRetryAfter } from '../core/retry.js';
 
@@ -125,6 +126,24 @@ const TIMEOUT_LABELS: Record<TimeoutKind, string> = {
   idle: 'idle (no stream event)',
   total: 'total',
 };
+
+/** The egress policy refused the call (scheme, address, redirect): the configuration must change, so never retried. */
+export class EgressRefusedError extends WorkflowError {
+  constructor(denied: EgressDeniedError) {
+    super('egress_denied', denied.message, { retryable: false, cause: denied });
+  }
+}
+
+/**
+ * The failure for a redirect answer: the backend's API is not followed through redirects. Leaving the origin is an
+ * egress refusal (EgressDeniedError); staying on it is a configuration error that names only the origin.
+ */
+export function redirectFailure(from: URL, status: number, location: string | undefined): Error {
+  sameOriginRedirect(from, location);
+  return new UpstreamError(`the workflow backend answered a redirect (${status}) within ${from.origin}; set the base URL to the address it redirects to`, {
+    retryable: false,
+  });
+}
 
 /** 5xx or a network failure. Retryable unless said otherwise. */
 export class UpstreamError extends WorkflowError {
@@ -362,6 +381,8 @@ function sanitizedCause(err: unknown): Error {
  */
 export function toWorkflowError(err: unknown): WorkflowError {
   if (err instanceof WorkflowError) return err;
+  const denied = egressDenialIn(err);
+  if (denied) return new EgressRefusedError(denied);
   if (err instanceof AttemptTimeout) return new TimeoutError(err.kind, err.timeoutMs);
   if (err instanceof CallerAbort) return new CancelledError({ cause: sanitizedCause(err.reason ?? 'aborted') });
   if (err instanceof HttpStatusFailure) return fromHttpStatus(err.httpStatus, err.body, err.headers);

@@ -13,6 +13,7 @@
  * - network failures: retried when the request never left, or the call is idempotent; an ambiguous send (timeout
  *   after sending) is thrown as retryable without a blind resend.
  */
+import { egressDenialIn, egressFetch } from '../../egress/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../core/retry.js';
 import { fileNameFrom } from '../file-names.js';
@@ -81,7 +82,8 @@ export class DingtalkApiClient {
   constructor(private readonly opts: DingtalkApiClientOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.sleep = opts.sleep ?? ((ms) => defaultSleep(ms));
-    this.fetchFn = opts.fetchFn ?? fetch;
+    // A bot's apiBaseUrl is tenant input: every call goes through the egress policy.
+    this.fetchFn = opts.fetchFn ?? ((input, init) => egressFetch(input, init));
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
@@ -288,8 +290,12 @@ export class DingtalkApiClient {
     try {
       res = await this.fetchFn(url, { method: spec.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code;
-      const timedOut = (err as { name?: string }).name === 'TimeoutError';
+      const denied = egressDenialIn(err);
+      if (denied) throw new DingtalkApiError(denied.code, denied.message, { api: spec.api, category: 'configuration', retryable: false, cause: denied });
+      // fetch wraps the socket's error in `cause`; node http (egressFetch) throws it as is, or an AbortError caused by the timeout.
+      const inner = (err as { cause?: { code?: string; name?: string } }).cause;
+      const code = inner?.code ?? (err as { code?: string }).code;
+      const timedOut = (err as { name?: string }).name === 'TimeoutError' || inner?.name === 'TimeoutError';
       const neverSent = code !== undefined && CONNECT_ERRORS.has(code);
       this.opts.logger.warn({ api: spec.api, code: code ?? (timedOut ? 'timeout' : undefined), ms: Date.now() - started }, 'dingtalk api transport failure');
       const detail = timedOut ? 'timed out' : `network error${code ? ` (${code})` : ''}`;

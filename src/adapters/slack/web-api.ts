@@ -7,6 +7,7 @@ import {
   type WebAPICallResult,
   type WebClientOptions,
 } from '@slack/web-api';
+import { egressDenialIn, egressFetch } from '../../egress/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep, type RetryPolicy } from '../../core/retry.js';
 import { boltLogger } from './bolt-logger.js';
@@ -41,6 +42,8 @@ export function slackClientOptions(opts: { slackApiUrl?: string; logger: Logger;
     slackApiUrl: normalizeApiUrl(opts.slackApiUrl),
     logger: boltLogger(opts.logger.child({ component: 'slack-web-api' })),
     timeout: opts.timeoutMs ?? 15_000,
+    // A bot's slackApiUrl is tenant input: every call goes through the egress policy.
+    fetch: (input, init) => egressFetch(input, init),
     // 429s come back to us at once (with Retry-After) so the shared retry policy decides, and an exhausted
     // wait becomes a retryable error the queue can schedule instead of a request parked for minutes.
     rejectRateLimitedCalls: true,
@@ -128,6 +131,8 @@ const RULES: Record<string, ErrorRule> = {
  */
 export function translateSlackError(err: unknown, method: string): SlackApiError {
   if (err instanceof SlackApiError) return err;
+  const denied = egressDenialIn(err);
+  if (denied) return new SlackApiError(denied.code, `${method} failed: ${denied.message}`, { method, retryable: false, cause: denied });
   if (err instanceof WebAPIRateLimitedError) {
     return new SlackApiError('slack_rate_limited', `Slack rate-limited ${method}: retry after ${err.retryAfter}s.`, {
       method,

@@ -10,6 +10,7 @@
  * - network failures: retried for idempotent calls (GET) and for connection failures (the request never left);
  *   an ambiguous message/send failure (timeout after sending) is thrown as retryable without a blind resend.
  */
+import { egressAxiosOptions, egressDenialIn } from '../../egress/index.js';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from '../../observability/logger.js';
 import { DEFAULT_RETRY_POLICY, getRetryDelayMs, sleep as defaultSleep, type RetryPolicy } from '../../core/retry.js';
@@ -218,6 +219,8 @@ export class WecomApiClient {
         validateStatus: () => true,
       });
     } catch (err) {
+      const denied = egressDenialIn(err);
+      if (denied) throw new WecomApiError(denied.code, denied.message, { api: spec.api, category: 'configuration', retryable: false });
       const code = axios.isAxiosError(err) ? err.code : undefined;
       const sent = !(code && CONNECT_ERRORS.has(code));
       const detail = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timed out' : `network error${code ? ` (${code})` : ''}`;
@@ -275,7 +278,7 @@ interface RawResult {
   headers: AxiosResponse['headers'];
 }
 
-/** The default axios instance for WeCom calls. */
+/** The default axios instance for WeCom calls: through the egress policy, since a bot's apiBaseUrl is tenant input. */
 export function createWecomHttp(opts: { timeoutMs?: number } = {}): AxiosInstance {
-  return axios.create({ timeout: opts.timeoutMs ?? 10_000, headers: { 'user-agent': 'switchboard-wecom' } });
+  return axios.create({ ...egressAxiosOptions(), maxRedirects: 0, timeout: opts.timeoutMs ?? 10_000, headers: { 'user-agent': 'switchboard-wecom' } });
 }

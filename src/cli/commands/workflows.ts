@@ -37,7 +37,12 @@ export function registerWorkflows(program: Command, run: CliRun): void {
         const { workflow, tenant } = await resolveWorkflow(store.repos, ref, options.tenant);
         printLines(run, [`Checking workflow ${tenant.slug}/${workflow.name} (${workflow.id}, ${workflow.kind} at ${printableUrl(workflow.baseUrl)})…`]);
         const { createWorkflowClient } = await import('../../workflow-client/create.js');
-        const report = await createWorkflowClient(workflow, { logger: store.logger }).check();
+        const { egressAgentsFor } = await import('../../egress/index.js');
+        const egress = egressAgentsFor(loadConfig(run.io.env).egress);
+        const report = await createWorkflowClient(workflow, { logger: store.logger, egress }).check().finally(() => {
+          egress.httpAgent.destroy();
+          egress.httpsAgent.destroy();
+        });
         printLines(run, formatCheckReport(report));
         if (!report.ok) run.exitCode = 1;
       }),

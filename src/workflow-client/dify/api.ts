@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type RawAxiosRequestHeaders } from 'axios';
+import { checkEgressUrl, egressAxiosOptions, processEgress, type EgressAgents } from '../../egress/index.js';
 import type { AttemptControl, DnsLookup } from '../attempt.js';
-import { HttpStatusFailure } from '../errors.js';
+import { HttpStatusFailure, redirectFailure } from '../errors.js';
 import { headerValue, parseJsonOrText, readBodyText } from '../http-body.js';
 
 export interface DifyResponse {
@@ -21,14 +22,18 @@ export function normalizeDifyBaseUrl(baseUrl: string): string {
 /**
  * The Dify service API over axios: one instance per client, Bearer key, no redirects, bodies read as streams.
  * Every error status is thrown as HttpStatusFailure (body parsed), to be translated by toWorkflowError.
+ * Calls go through the egress policy (URL checked before, address checked at connect time).
  */
 export class DifyApi {
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
+  private readonly egress: EgressAgents;
 
-  constructor(baseUrl: string, apiKey: string, lookup?: DnsLookup) {
+  constructor(baseUrl: string, apiKey: string, lookup?: DnsLookup, egress: EgressAgents = processEgress()) {
     this.baseUrl = normalizeDifyBaseUrl(baseUrl);
+    this.egress = egress;
     this.http = axios.create({
+      ...egressAxiosOptions(egress),
       baseURL: this.baseUrl,
       headers: { Authorization: `Bearer ${apiKey}` },
       maxRedirects: 0,
@@ -64,6 +69,7 @@ export class DifyApi {
     control: AttemptControl,
     headers: RawAxiosRequestHeaders,
   ): Promise<DifyResponse> {
+    const url = checkEgressUrl(this.egress.policy, `${this.baseUrl}${path}`);
     const res = await this.http.request<Readable>({
       method,
       url: path,
@@ -74,6 +80,10 @@ export class DifyApi {
     });
     control.firstByte();
     const responseHeaders = res.headers as Record<string, string | string[] | undefined>;
+    if (res.status >= 300 && res.status < 400) {
+      res.data.destroy();
+      throw redirectFailure(url, res.status, headerValue(responseHeaders, 'location'));
+    }
     if (res.status >= 400) {
       const text = await readBodyText(res.data, 64 * 1024);
       throw new HttpStatusFailure(res.status, parseJsonOrText(text), responseHeaders);

@@ -1,4 +1,5 @@
 import type { CheckReport } from '../../core/check-report.js';
+import type { EgressAgents } from '../../egress/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { AttemptControl, type AttemptLimits, type DnsLookup } from '../attempt.js';
 import { isRecord } from '../http-body.js';
@@ -32,6 +33,8 @@ export interface DifyClientDeps {
   clock: () => number;
   /** DNS hook for the HTTP agent (split-horizon setups, tests). */
   lookup?: DnsLookup;
+  /** The egress policy and agents. @defaultValue the process's */
+  egress?: EgressAgents;
   /** Told about each stream event this client does not know (ignored otherwise). */
   onUnknownEvent?: (event: string) => void;
 }
@@ -64,7 +67,7 @@ export class DifyWorkflowClient implements WorkflowClient {
     private readonly config: WorkflowConfig & { kind: DifyKind },
     private readonly deps: DifyClientDeps,
   ) {
-    this.api = new DifyApi(config.baseUrl, config.apiKey, deps.lookup);
+    this.api = new DifyApi(config.baseUrl, config.apiKey, deps.lookup, deps.egress);
     this.endpoints = ENDPOINTS[config.kind];
   }
 

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 import type { CheckReport } from '../../core/check-report.js';
+import { checkEgressUrl, egressAxiosOptions, processEgress, type EgressAgents } from '../../egress/index.js';
 import { AttemptControl, type DnsLookup } from '../attempt.js';
-import { HttpStatusFailure, UpstreamError, toWorkflowError } from '../errors.js';
+import { HttpStatusFailure, UpstreamError, redirectFailure, toWorkflowError } from '../errors.js';
 import { headerValue, isRecord, parseJsonOrText, readBodyText, readJsonPath } from '../http-body.js';
 import { callWithRetries, type CallGuards } from '../resilient-call.js';
 import { renderJsonTemplate } from '../template.js';
@@ -13,6 +14,8 @@ export interface HttpClientDeps {
   guards: CallGuards;
   clock: () => number;
   lookup?: DnsLookup;
+  /** The egress policy and agents. @defaultValue the process's */
+  egress?: EgressAgents;
 }
 
 const DEFAULT_ANSWER_PATHS = ['answer', 'text', 'reply', 'output'];
@@ -25,13 +28,16 @@ const DEFAULT_ANSWER_PATHS = ['answer', 'text', 'reply', 'output'];
  */
 export class HttpWorkflowClient implements WorkflowClient {
   private readonly http: AxiosInstance;
+  private readonly egress: EgressAgents;
 
   constructor(
     private readonly config: WorkflowConfig,
     private readonly settings: HttpBackendSettings,
     private readonly deps: HttpClientDeps,
   ) {
+    this.egress = deps.egress ?? processEgress();
     this.http = axios.create({
+      ...egressAxiosOptions(this.egress),
       maxRedirects: 0,
       validateStatus: () => true,
       responseType: 'stream',
@@ -59,12 +65,13 @@ export class HttpWorkflowClient implements WorkflowClient {
     try {
       const res = await this.http.request<Readable>({
         method: 'HEAD',
-        url: this.config.baseUrl,
+        url: checkEgressUrl(this.egress.policy, this.config.baseUrl).href,
         headers: this.headers(undefined),
         signal: control.signal,
         transport: control.transport,
       });
       res.data.destroy();
+      if (res.status >= 300 && res.status < 400) throw redirectFailure(new URL(this.config.baseUrl), res.status, headerValue(res.headers as Record<string, unknown>, 'location'));
       if (res.status === 401 || res.status === 403) {
         return report(false, `The endpoint ${this.config.baseUrl} refused the secret (${res.status}). Check the secret and the header name${this.settings.secretHeader ? ` (${this.settings.secretHeader})` : ''}.`);
       }
@@ -99,6 +106,7 @@ export class HttpWorkflowClient implements WorkflowClient {
   }
 
   private async post(body: unknown, control: AttemptControl, traceId: string | undefined): Promise<unknown> {
+    const url = checkEgressUrl(this.egress.policy, this.config.baseUrl);
     const res = await this.http.request<Readable>({
       method: 'POST',
       url: this.config.baseUrl,
@@ -108,6 +116,10 @@ export class HttpWorkflowClient implements WorkflowClient {
       transport: control.transport,
     });
     control.firstByte();
+    if (res.status >= 300 && res.status < 400) {
+      res.data.destroy();
+      throw redirectFailure(url, res.status, headerValue(res.headers as Record<string, unknown>, 'location'));
+    }
     const text = await readBodyText(res.data, res.status >= 400 ? 64 * 1024 : 16 * 1024 * 1024);
     if (res.status >= 400) {
       throw new HttpStatusFailure(res.status, parseJsonOrText(text), res.headers as Record<string, string | string[] | undefined>);

@@ -11,18 +11,19 @@ const RULES: LayerRules = {
   core: [],
   crypto: ['core'],
   observability: ['core'],
+  egress: ['core'],
   store: ['core', 'crypto', 'observability', 'generated'],
   queue: ['core', 'observability'],
-  'workflow-client': ['core', 'observability'],
-  adapters: ['core', 'crypto', 'observability', { layer: 'store', only: ['store/kv.ts'] }],
+  'workflow-client': ['core', 'observability', 'egress'],
+  adapters: ['core', 'crypto', 'observability', 'egress', { layer: 'store', only: ['store/kv.ts'] }],
   pipeline: ['core', 'observability', 'store', 'queue', 'workflow-client', 'adapters'],
-  config: ['core', 'observability', 'store', 'workflow-client', 'adapters'],
+  config: ['core', 'observability', 'egress', 'store', 'workflow-client', 'adapters'],
   server: ['core', 'crypto', 'observability', 'adapters', 'pipeline'],
-  admin: ['core', 'crypto', 'observability', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server'],
+  admin: ['core', 'crypto', 'observability', 'egress', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server'],
   // shutdown.ts names the runtime it stops; the runtime itself is built by main.
   lifecycle: ['core', 'observability', 'store', 'queue', 'config', { layer: 'main', typesOnly: true }],
-  main: ['core', 'crypto', 'observability', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server', 'admin', 'lifecycle'],
-  cli: ['core', 'crypto', 'observability', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server', 'admin', 'lifecycle', 'main'],
+  main: ['core', 'crypto', 'observability', 'egress', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server', 'admin', 'lifecycle'],
+  cli: ['core', 'crypto', 'observability', 'egress', 'store', 'queue', 'workflow-client', 'adapters', 'pipeline', 'config', 'server', 'admin', 'lifecycle', 'main'],
 };
 
 /** Files at the root of src/ and the layer each belongs to. errors.ts is core, kept at its path (imported everywhere). */
