@@ -31,7 +31,10 @@ test('storm: 500 runs under 429s, 500s and drops: each succeeds once or fails ty
       retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 2_000 },
       concurrency: 64,
       maxWaiting: 1_000,
-      breaker: { failureThreshold: 25, cooldownMs: 50 },
+      // 429s and 5xx count toward the breaker (upstream health): at a threshold this low a storm that is 70 % errors
+      // opens it for a timing-dependent share of the runs. This test is about retries; the breaker has its own tests
+      // (dify-resilience.test.ts), so here it only opens on a storm far beyond this one.
+      breaker: { failureThreshold: 400, cooldownMs: 50 },
       // Production-like budgets: this storm is about 429s, 500s and drops, not timeouts. (A timeout after Dify
       // started answering is the one case where a retry can repeat a run: see the client's notes.)
       timeouts: { connectMs: 5_000, firstByteMs: 10_000, idleMs: 10_000 },
