@@ -138,10 +138,9 @@ forEachDatabase('admin sign-in', (database) => {
         const res = await client.post(`${API}/auth/login`, { email, password: 'wrong password!' });
         return { res, ms: performance.now() - started };
       };
-      const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
       const unknownMs: number[] = [];
       const wrongMs: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const unknown = await timed(`nobody${i}@example.com`, `10.1.0.${i}`);
         const wrong = await timed('tom@example.com', `10.1.1.${i}`);
         expect(unknown.res.status).toBe(401);
@@ -150,8 +149,9 @@ forEachDatabase('admin sign-in', (database) => {
         unknownMs.push(unknown.ms);
         wrongMs.push(wrong.ms);
       }
-      // Both verify an argon2id hash (19 MiB, 2 passes): neither answers in a fraction of the other's time.
-      const [fast, slow] = [median(unknownMs), median(wrongMs)].sort((x, y) => x - y) as [number, number];
+      // Both verify an argon2id hash (19 MiB, 2 passes): neither answers in a fraction of the other's time. The fastest
+      // of five is each path's own cost (a busy machine only adds time), so it is compared, not a median.
+      const [fast, slow] = [Math.min(...unknownMs), Math.min(...wrongMs)].sort((x, y) => x - y) as [number, number];
       expect(fast).toBeGreaterThan(slow / 4);
     });
 

@@ -208,8 +208,14 @@ describe('cancellation', () => {
   test('aborting before the stream started calls no stop', async () => {
     fake.next({ hang: 'before_headers' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const err = await failure(clientFor(fake, 'dify_chat').run(request('x'), { signal: controller.signal }));
+    // Abort once Dify holds the run request (a fixed delay could fire before the request was sent on a busy machine).
+    const poll = setInterval(() => {
+      if (fake.runRequests().length > 0) {
+        clearInterval(poll);
+        controller.abort();
+      }
+    }, 10);
+    const err = await failure(clientFor(fake, 'dify_chat').run(request('x'), { signal: controller.signal })).finally(() => clearInterval(poll));
     expect(err).toBeInstanceOf(CancelledError);
     expect(fake.stopRequests()).toHaveLength(0);
     expect(fake.runRequests()).toHaveLength(1);
