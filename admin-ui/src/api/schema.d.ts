@@ -1803,8 +1803,6 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @description The id of the saved bot or workflow whose stored secrets a masked value sent back stands for. */
-                    id?: string;
                     name?: string;
                     /** @enum {string} */
                     kind: "dify_chat" | "dify_workflow" | "dify_completion" | "http";
@@ -1828,6 +1826,8 @@ export interface operations {
                     settings?: {
                         [key: string]: unknown;
                     };
+                    /** @description The id of the saved bot or workflow whose stored secrets a masked value sent back stands for. */
+                    id?: string;
                 };
             };
         };

@@ -10,7 +10,7 @@ import { notFound, ValidationError, type FieldIssue } from '../http/errors.js';
 import { defineRoute } from '../route.js';
 import { id, tenantParams } from '../schemas/common.js';
 import { credentialsInput, loadBot } from './bots.js';
-import { assertInputMapping, assertSettings, loadWorkflow, workflowFields } from './workflows.js';
+import { assertInputMapping, assertSettings, loadWorkflow, newWorkflowInput, workflowFields } from './workflows.js';
 
 const builders = { kind: 'tenant', roles: ['admin', 'builder'] } as const;
 
@@ -109,7 +109,9 @@ export const testUnsavedBot = defineRoute({
   },
   async handler({ tenant, body, deps }) {
     const stored = await storedBot(deps, tenant.id, body.id);
-    const credentials = unmask(body.credentials, stored?.platform === body.platform ? stored.credentials : stored && {}, 'credentials.');
+    // A saved bot of another platform has no secret a mask could stand for.
+    const storedCredentials = stored && (stored.platform === body.platform ? stored.credentials : {});
+    const credentials = unmask(body.credentials, storedCredentials, 'credentials.');
     const valid = validateBotConfig(deps.adapters, { ...body, credentials });
     const bot: BotRuntime = {
       id: stored?.id ?? UNSAVED_BOT_ID,
@@ -151,18 +153,7 @@ export const testUnsavedWorkflow = defineRoute({
   tag: 'workflows',
   access: builders,
   params: tenantParams,
-  body: z.strictObject({
-    id: id.optional().meta({ description: savedIdNote }),
-    name: workflowFields.name.optional(),
-    kind: workflowFields.kind,
-    baseUrl: workflowFields.baseUrl,
-    apiKey: workflowFields.apiKey,
-    inputMapping: workflowFields.inputMapping.default({}),
-    outputSelector: workflowFields.outputSelector.default(null),
-    responseMode: workflowFields.responseMode.default('streaming'),
-    timeoutMs: workflowFields.timeoutMs.default(120_000),
-    settings: workflowFields.settings.default({}),
-  }),
+  body: newWorkflowInput.extend({ id: id.optional().meta({ description: savedIdNote }), name: workflowFields.name.optional() }),
   response: checkReportSchema,
   readOnly: true,
   example: { body: { kind: 'dify_chat', baseUrl: 'https://dify.example.com/v1', apiKey: 'app-xxxxxxxxxxxxxxxx', inputMapping: { customer: '{{sender.id}}' } } },

@@ -84,6 +84,16 @@ export const workflowFields = {
   settings: z.record(z.string(), z.unknown()),
 };
 
+/** A new workflow's values, defaults filled in (creating one, testing one before it is saved). */
+export const newWorkflowInput = z.strictObject({
+  ...workflowFields,
+  inputMapping: workflowFields.inputMapping.default({}),
+  outputSelector: workflowFields.outputSelector.default(null),
+  responseMode: workflowFields.responseMode.default('streaming'),
+  timeoutMs: workflowFields.timeoutMs.default(120_000),
+  settings: workflowFields.settings.default({}),
+});
+
 const builders = { kind: 'tenant', roles: ['admin', 'builder'] } as const;
 const workflowParams = tenantParams.extend({ workflowId: id });
 
@@ -125,14 +135,7 @@ export const createWorkflow = defineRoute({
   tag: TAG,
   access: builders,
   params: tenantParams,
-  body: z.strictObject({
-    ...workflowFields,
-    inputMapping: workflowFields.inputMapping.default({}),
-    outputSelector: workflowFields.outputSelector.default(null),
-    responseMode: workflowFields.responseMode.default('streaming'),
-    timeoutMs: workflowFields.timeoutMs.default(120_000),
-    settings: workflowFields.settings.default({}),
-  }),
+  body: newWorkflowInput,
   response: workflowSchema,
   status: 201,
   example: { body: { name: 'support-chat', kind: 'dify_chat', baseUrl: 'https://dify.example.com/v1', apiKey: 'app-xxxxxxxxxxxxxxxx', inputMapping: { customer: '{{sender.id}}' }, responseMode: 'streaming', timeoutMs: 120000, settings: {} } },

@@ -123,17 +123,22 @@ describe('connection tests', () => {
     expect(res.text).not.toContain('not-a-slack-token');
     expect((await builder.post(`${bots()}/test`, { platform: 'wecom', mode: 'nope', credentials: {} })).status).toBe(422);
     expect((await builder.post(`${workflows()}/test`, { kind: 'dify_chat', baseUrl: 'file:///etc/passwd', apiKey: 'k' })).status).toBe(422);
+    expect((await builder.post(`${workflows()}/test`, { kind: 'dify_chat', baseUrl: dify.url, apiKey: 'k', unknownField: 1 })).status).toBe(422);
+    const template = await builder.post(`${workflows()}/test`, { kind: 'dify_chat', baseUrl: dify.url, apiKey: 'k', inputMapping: { q: '{{nope' } });
+    expect(template.status).toBe(422);
+    expect(template.json.error.details.fields[0]).toMatchObject({ path: 'inputMapping.q', code: 'template_invalid' });
   });
 
   it('an unsaved Slack bot is tested against Slack without returning its tokens or signing secret', async () => {
-    const signingSecret = 'slack-signing-secret-0123456789';
+    const signingSecret = '0123456789abcdef0123456789abcdef';
     const res = await builder.post(`${bots()}/test`, {
       platform: 'slack',
       mode: 'events_http',
       credentials: { botToken: slack.botToken, signingSecret, botUserId: slack.botUserId, botId: slack.botId },
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.json.items.length).toBeGreaterThan(0);
+    expect(failedItems(res.json)).toEqual([]);
+    expect(res.json.ok).toBe(true);
     expect(res.text).not.toContain(slack.botToken);
     expect(res.text).not.toContain(signingSecret);
   });
@@ -159,13 +164,21 @@ describe('connection tests', () => {
     expect(withoutId.json.error.details.fields).toEqual([expect.objectContaining({ path: 'apiKey', code: 'masked_value' })]);
   });
 
-  it('a metadata base URL answers a failed check naming the egress refusal, not a 500', async () => {
+  it('a metadata base URL (workflow, WeCom or Slack API) answers a failed check naming the egress refusal, not a 500', async () => {
     const res = await builder.post(`${workflows()}/test`, { kind: 'dify_chat', baseUrl: 'http://169.254.169.254/v1', apiKey: 'app-anything-1234' });
     expect(res.status, res.text).toBe(200);
     expect(res.json.ok).toBe(false);
     // Dify never answered: the sentence must not say it did.
     expect(res.json.items[0].detail).toMatch(/^The egress policy refused the call to http:\/\/169\.254\.169\.254\/v1: /);
     expect(failedItems(res.json).join(' ')).toMatch(/169\.254\.169\.254 refused: link-local and cloud metadata addresses are always refused/);
+    const bot = await builder.post(`${bots()}/test`, { platform: 'wecom', mode: 'app', credentials: wecomCredentials(), settings: { apiBaseUrl: 'http://169.254.169.254' } });
+    expect(bot.status, bot.text).toBe(200);
+    expect(bot.json.items).toContainEqual({ name: 'Access token', ok: false, detail: expect.stringMatching(/^Outbound call to 169\.254\.169\.254 refused: link-local/) });
+    const slackBot = await builder.post(`${bots()}/test`, {
+      platform: 'slack', mode: 'events_http', credentials: { botToken: slack.botToken, signingSecret: 'slack-signing-secret-0123456789' }, settings: { slackApiUrl: 'http://169.254.169.254/api/' },
+    });
+    expect(slackBot.json.items).toContainEqual({ name: 'Bot token', ok: false, detail: expect.stringContaining('Outbound call to 169.254.169.254 refused') });
+    expect(slackBot.text).not.toContain(slack.botToken);
     const http = await builder.post(`${workflows()}/test`, { kind: 'http', baseUrl: 'http://[::ffff:a9fe:a9fe]/run', apiKey: 'secret-anything' });
     expect(http.status, http.text).toBe(200);
     expect(failedItems(http.json).join(' ')).toMatch(/refused/);
