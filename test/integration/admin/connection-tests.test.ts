@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDify } from '../../fakes/fake-dify.js';
+import { startFakeDingtalk } from '../../fakes/fake-dingtalk.js';
 import { FakeSlack } from '../../fakes/fake-slack.js';
 import { startFakeWecom } from '../../fakes/fake-wecom.js';
 import { randomEncodingAesKey } from '../../fakes/fake-wecom-callbacks.js';
@@ -141,6 +142,26 @@ describe('connection tests', () => {
     expect(res.json.ok).toBe(true);
     expect(res.text).not.toContain(slack.botToken);
     expect(res.text).not.toContain(signingSecret);
+  });
+
+  it('a saved DingTalk bot passes with its stored secret; the same bot with a new, wrong secret fails before it is saved', async () => {
+    const dingtalk = await startFakeDingtalk({ clientId: 'dingclient1', clientSecret: 'dingtalk-client-secret-0123' });
+    try {
+      const settings = { apiBaseUrl: dingtalk.url, legacyApiBaseUrl: dingtalk.url };
+      const created = await builder.post(bots(), { name: 'dingbot', platform: 'dingtalk', mode: 'robot_http', credentials: { clientId: 'dingclient1', clientSecret: 'dingtalk-client-secret-0123' }, settings });
+      expect(created.status, created.text).toBe(201);
+      const saved = await builder.post(`${bots()}/${created.json.id}/test`);
+      expect(saved.status, saved.text).toBe(200);
+      expect(failedItems(saved.json)).toEqual([]);
+      expect(saved.json.ok).toBe(true);
+      const unsaved = await builder.post(`${bots()}/test`, { id: created.json.id, platform: 'dingtalk', mode: 'robot_http', credentials: { clientId: 'dingclient1', clientSecret: 'not-the-dingtalk-secret' }, settings });
+      expect(unsaved.status, unsaved.text).toBe(200);
+      expect(unsaved.json.ok).toBe(false);
+      expect(failedItems(unsaved.json)).toEqual([expect.stringMatching(/^DingTalk rejected the Client ID \/ Client Secret/)]);
+      for (const res of [saved, unsaved]) expect(res.text).not.toMatch(/dingtalk-client-secret-0123|not-the-dingtalk-secret/);
+    } finally {
+      await dingtalk.close();
+    }
   });
 
   it('tests a saved workflow with its stored key, and reports a wrong key with what to do', async () => {
