@@ -325,6 +325,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/workflows/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a workflow's values before saving them (nothing is saved); the masked apiKey sent back needs the saved workflow's id
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["testUnsavedWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/workflows/{workflowId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a saved workflow with its stored key: reachable, key accepted, app type and required inputs (Dify), as a report
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["testWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/workflows": {
         parameters: {
             query?: never;
@@ -395,6 +435,46 @@ export interface paths {
          * @description Access: tenant. Roles: admin, builder.
          */
         patch: operations["updateWorkflow"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/bots/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a bot's values before saving them (the form's Test connection): checked with the platform's schema first (422), nothing is saved; a masked secret sent back needs the saved bot's id
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["testUnsavedBot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/bots/{botId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a saved bot's connection to its platform with its stored credentials: what passed, what failed, what to do, and the setup facts to paste into the platform
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["testBot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenantId}/bots": {
@@ -1698,6 +1778,133 @@ export interface operations {
             429: components["responses"]["E429"];
         };
     };
+    testUnsavedWorkflow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "dify_chat",
+                 *       "baseUrl": "https://dify.example.com/v1",
+                 *       "apiKey": "app-xxxxxxxxxxxxxxxx",
+                 *       "inputMapping": {
+                 *         "customer": "{{sender.id}}"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    /** @enum {string} */
+                    kind: "dify_chat" | "dify_workflow" | "dify_completion" | "http";
+                    /** Format: uri */
+                    baseUrl: string;
+                    apiKey: string;
+                    /** @default {} */
+                    inputMapping?: {
+                        [key: string]: string;
+                    };
+                    /** @default null */
+                    outputSelector?: string | null;
+                    /**
+                     * @default streaming
+                     * @enum {string}
+                     */
+                    responseMode?: "streaming" | "blocking";
+                    /** @default 120000 */
+                    timeoutMs?: number;
+                    /** @default {} */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description The id of the saved bot or workflow whose stored secrets a masked value sent back stands for. */
+                    id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description every item passed */
+                        ok: boolean;
+                        items: {
+                            name: string;
+                            ok: boolean;
+                            /** @description one sentence; on failure it says what to fix */
+                            detail: string;
+                        }[];
+                        /** @description what to paste where on the platform: callback URL, Token and EncodingAESKey (WeCom), manifest (Slack) */
+                        setup?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    testWorkflow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description every item passed */
+                        ok: boolean;
+                        items: {
+                            name: string;
+                            ok: boolean;
+                            /** @description one sentence; on failure it says what to fix */
+                            detail: string;
+                        }[];
+                        /** @description what to paste where on the platform: callback URL, Token and EncodingAESKey (WeCom), manifest (Slack) */
+                        setup?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
     listWorkflows: {
         parameters: {
             query?: never;
@@ -2080,6 +2287,125 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    testUnsavedBot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "platform": "wecom",
+                 *       "mode": "app",
+                 *       "credentials": {
+                 *         "corpId": "ww0123456789abcdef",
+                 *         "agentId": "1000002",
+                 *         "secret": "app-secret-from-wecom",
+                 *         "token": "CallbackToken123",
+                 *         "encodingAesKey": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
+                 *       },
+                 *       "settings": {}
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The id of the saved bot or workflow whose stored secrets a masked value sent back stands for. */
+                    id?: string;
+                    name?: string;
+                    /** @enum {string} */
+                    platform: "wecom" | "dingtalk" | "slack";
+                    mode: string;
+                    credentials: {
+                        [key: string]: string;
+                    };
+                    /** @default {} */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description every item passed */
+                        ok: boolean;
+                        items: {
+                            name: string;
+                            ok: boolean;
+                            /** @description one sentence; on failure it says what to fix */
+                            detail: string;
+                        }[];
+                        /** @description what to paste where on the platform: callback URL, Token and EncodingAESKey (WeCom), manifest (Slack) */
+                        setup?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    testBot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description every item passed */
+                        ok: boolean;
+                        items: {
+                            name: string;
+                            ok: boolean;
+                            /** @description one sentence; on failure it says what to fix */
+                            detail: string;
+                        }[];
+                        /** @description what to paste where on the platform: callback URL, Token and EncodingAESKey (WeCom), manifest (Slack) */
+                        setup?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
         };

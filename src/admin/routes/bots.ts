@@ -49,7 +49,7 @@ function presentBot(deps: AdminDeps, bot: Bot): z.input<typeof botSchema> {
   };
 }
 
-async function loadBot(deps: AdminDeps, tenantId: string, botId: string): Promise<Bot> {
+export async function loadBot(deps: AdminDeps, tenantId: string, botId: string): Promise<Bot> {
   const bot = await deps.repos.bots.getRecord(tenantId, botId);
   if (!bot) throw notFound('bot');
   return bot;
@@ -100,7 +100,7 @@ async function saveBot(
 
 const builders = { kind: 'tenant', roles: ['admin', 'builder'] } as const;
 const botParams = tenantParams.extend({ botId: id });
-const credentialsInput = z.record(z.string(), z.string().max(4096));
+export const credentialsInput = z.record(z.string(), z.string().max(4096));
 
 export const listBots = defineRoute({
   method: 'get',

@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.js';
 import { AUTH_ROUTES } from './auth.js';
 import { BOT_ROUTES } from './bots.js';
+import { BOT_TEST_ROUTES, WORKFLOW_TEST_ROUTES } from './connection-tests.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { MEMBER_ROUTES } from './members.js';
 import { MESSAGE_ROUTES } from './messages.js';
@@ -19,7 +20,9 @@ export const ADMIN_ROUTES: readonly AnyRoute[] = [
   ...TENANT_ROUTES,
   ...MEMBER_ROUTES,
   ...TOKEN_ROUTES,
+  ...WORKFLOW_TEST_ROUTES,
   ...WORKFLOW_ROUTES,
+  ...BOT_TEST_ROUTES,
   ...BOT_ROUTES,
   ...MESSAGE_ROUTES,
   ...CONVERSATION_ROUTES,

@@ -47,14 +47,14 @@ function presentWorkflow(w: WorkflowSummary): z.input<typeof workflowSchema> {
   };
 }
 
-async function loadWorkflow(deps: AdminDeps, tenantId: string, workflowId: string): Promise<WorkflowSummary> {
+export async function loadWorkflow(deps: AdminDeps, tenantId: string, workflowId: string): Promise<WorkflowSummary> {
   const workflow = await deps.repos.workflows.get(tenantId, workflowId);
   if (!workflow) throw notFound('workflow');
   return workflow;
 }
 
 /** Each input template must parse now, not at the first message: 422 naming the input. */
-function assertInputMapping(mapping: Record<string, string>): void {
+export function assertInputMapping(mapping: Record<string, string>): void {
   const issues = Object.entries(mapping).flatMap(([input, template]) =>
     validateTemplate(template).map((problem) => ({ in: 'body' as const, path: `inputMapping.${input}`, code: 'template_invalid', message: problem })),
   );
@@ -62,7 +62,7 @@ function assertInputMapping(mapping: Record<string, string>): void {
 }
 
 /** The settings the workflow client will read must parse now, not at the first message. */
-function assertSettings(kind: string, settings: Record<string, unknown>): void {
+export function assertSettings(kind: string, settings: Record<string, unknown>): void {
   try {
     workflowSettings({ settings });
     if (kind === 'http') httpBackendSettings({ settings });
@@ -72,7 +72,7 @@ function assertSettings(kind: string, settings: Record<string, unknown>): void {
   }
 }
 
-const fields = {
+export const workflowFields = {
   name: resourceNameSchema,
   kind: z.enum(WORKFLOW_KINDS as [WorkflowConfig['kind'], ...WorkflowConfig['kind'][]]),
   baseUrl: z.url({ protocol: /^https?$/ }).max(2048),
@@ -83,6 +83,16 @@ const fields = {
   timeoutMs: z.number().int().min(1000).max(900_000),
   settings: z.record(z.string(), z.unknown()),
 };
+
+/** A new workflow's values, defaults filled in (creating one, testing one before it is saved). */
+export const newWorkflowInput = z.strictObject({
+  ...workflowFields,
+  inputMapping: workflowFields.inputMapping.default({}),
+  outputSelector: workflowFields.outputSelector.default(null),
+  responseMode: workflowFields.responseMode.default('streaming'),
+  timeoutMs: workflowFields.timeoutMs.default(120_000),
+  settings: workflowFields.settings.default({}),
+});
 
 const builders = { kind: 'tenant', roles: ['admin', 'builder'] } as const;
 const workflowParams = tenantParams.extend({ workflowId: id });
@@ -125,14 +135,7 @@ export const createWorkflow = defineRoute({
   tag: TAG,
   access: builders,
   params: tenantParams,
-  body: z.strictObject({
-    ...fields,
-    inputMapping: fields.inputMapping.default({}),
-    outputSelector: fields.outputSelector.default(null),
-    responseMode: fields.responseMode.default('streaming'),
-    timeoutMs: fields.timeoutMs.default(120_000),
-    settings: fields.settings.default({}),
-  }),
+  body: newWorkflowInput,
   response: workflowSchema,
   status: 201,
   example: { body: { name: 'support-chat', kind: 'dify_chat', baseUrl: 'https://dify.example.com/v1', apiKey: 'app-xxxxxxxxxxxxxxxx', inputMapping: { customer: '{{sender.id}}' }, responseMode: 'streaming', timeoutMs: 120000, settings: {} } },
@@ -156,7 +159,7 @@ export const updateWorkflow = defineRoute({
   tag: TAG,
   access: builders,
   params: workflowParams,
-  body: z.strictObject(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]> }),
+  body: z.strictObject(Object.fromEntries(Object.entries(workflowFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof workflowFields]: z.ZodOptional<(typeof workflowFields)[K]> }),
   response: workflowSchema,
   ifMatch: true,
   example: { body: { timeoutMs: 60000, settings: { fallbackText: 'Sorry, try again later.' } } },
@@ -217,7 +220,7 @@ export const previewInputs = defineRoute({
   access: builders,
   params: tenantParams,
   body: z.strictObject({
-    inputMapping: fields.inputMapping,
+    inputMapping: workflowFields.inputMapping,
     sample: z
       .strictObject({
         platform: z.string().max(32).default('wecom'),

@@ -6,6 +6,11 @@ export function maskSecret(value: string): string {
   return value.length >= 16 ? `${HIDDEN}${value.slice(-4)}` : HIDDEN;
 }
 
+/** Whether `value` is what maskSecret shows (a mask sent back), not a secret someone typed. */
+export function isMaskedSecret(value: string): boolean {
+  return value.startsWith(HIDDEN) && value.length <= HIDDEN.length + 4;
+}
+
 export function maskSecrets(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, maskSecret(value)]));
 }

@@ -1,5 +1,5 @@
 import type { CheckItem, CheckReport } from '../../core/check-report.js';
-import { AppConfigurationError, AuthenticationError, TimeoutError, UpstreamError, toWorkflowError } from '../errors.js';
+import { AppConfigurationError, AuthenticationError, EgressRefusedError, TimeoutError, UpstreamError, toWorkflowError } from '../errors.js';
 import { isRecord } from '../http-body.js';
 import { validateMapping } from '../template.js';
 import type { WorkflowConfig } from '../types.js';
@@ -15,6 +15,7 @@ interface CheckTransport {
 
 function unreachableSentence(baseUrl: string, err: unknown): string {
   const failure = toWorkflowError(err);
+  if (failure instanceof EgressRefusedError) return `The egress policy refused the call to ${baseUrl}: ${failure.message}.`;
   if (failure instanceof TimeoutError) return `Dify at ${baseUrl} did not answer in time (${failure.message}). Check the base URL and that Dify is running.`;
   if (failure instanceof AppConfigurationError && failure.remoteStatus === 404) {
     return `Dify answered 404 at ${baseUrl}: the base URL is probably wrong (it usually ends in /v1, e.g. https://api.dify.ai/v1).`;
