@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.js';
 import { AUTH_ROUTES } from './auth.js';
 import { BOT_ROUTES } from './bots.js';
+import { CONFIG_ROUTES } from './config.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { MEMBER_ROUTES } from './members.js';
 import { MESSAGE_ROUTES } from './messages.js';
@@ -21,6 +22,7 @@ export const ADMIN_ROUTES: readonly AnyRoute[] = [
   ...TOKEN_ROUTES,
   ...WORKFLOW_ROUTES,
   ...BOT_ROUTES,
+  ...CONFIG_ROUTES,
   ...MESSAGE_ROUTES,
   ...CONVERSATION_ROUTES,
   ...USAGE_ROUTES,
