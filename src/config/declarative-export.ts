@@ -47,7 +47,10 @@ export interface ExportResult {
 export function exportDeclarativeConfig(input: ExportInput): ExportResult {
   const env: string[] = [];
   const reference = (objectName: string, field: string): string => {
-    const name = envName(input.tenant.slug, objectName, field);
+    // Two secrets whose names snake-case alike (workflow `chat` apiKey, bot `chat` credential apiKey) get a suffix.
+    const base = envName(input.tenant.slug, objectName, field);
+    let name = base;
+    for (let n = 2; env.includes(name); n++) name = `${base}_${n}`;
     env.push(name);
     return `\${${name}}`;
   };

@@ -167,6 +167,14 @@ describe('exportDeclarativeConfig', () => {
     expect(tenant.bots.find((b) => b.name === 'slack-support')).toMatchObject({ workflow: 'support-chat', credentials: { botToken: SECRETS.botToken } });
   });
 
+  it('gives two secrets whose names would clash different variables', () => {
+    const data = input();
+    data.bots[0]!.name = 'support-chat';
+    data.bots[0]!.credentials = { apiKey: 'x' };
+    const { env } = exportDeclarativeConfig(data);
+    expect(env.filter((name) => name.startsWith('ACME_SUPPORT_CHAT_API_KEY'))).toEqual(['ACME_SUPPORT_CHAT_API_KEY', 'ACME_SUPPORT_CHAT_API_KEY_2']);
+  });
+
   it('derives variable names from slug, object name and field', () => {
     expect(envName('acme', 'helpdesk-slack', 'botToken')).toBe('ACME_HELPDESK_SLACK_BOT_TOKEN');
     expect(envName('9lives', 'chat', 'apiKey')).toBe('_9LIVES_CHAT_API_KEY');
