@@ -1,34 +1,20 @@
 import { Document } from 'yaml';
+import type { BotRuntime } from '../core/bot.js';
+import type { WorkflowConfig } from '../core/workflow.js';
 import { isSecretField } from './declarative-parse.js';
 
-/** A tenant's stored rows, as far as the declarative file describes them. Secret values are never read. */
+/** A tenant's stored rows, as far as the declarative file describes them (secret values come in, never go out). */
 export interface ExportInput {
   tenant: { slug: string; name: string };
-  workflows: readonly {
-    id: string;
-    name: string;
-    kind: string;
-    baseUrl: string;
-    inputMapping: Record<string, string>;
-    outputSelector: string | null;
-    responseMode: string;
-    timeoutMs: number;
-    settings: Record<string, unknown>;
-  }[];
-  bots: readonly {
-    id: string;
-    name: string;
-    platform: string;
-    mode: string;
-    workflowId: string | null;
-    enabled: boolean;
+  workflows: readonly Omit<WorkflowConfig, 'tenantId' | 'apiKey'>[];
+  bots: readonly (Omit<BotRuntime, 'tenantId' | 'approvalPolicy'> & {
     approvalPolicy: string;
     /** Only the values of fields `visibleCredentials` names are written; every other field becomes a reference. */
     credentials: Record<string, string>;
     settings: Record<string, unknown>;
     /** The credential fields the platform adapter shows in clear. */
     visibleCredentials: ReadonlySet<string>;
-  }[];
+  })[];
 }
 
 export interface ExportResult {
