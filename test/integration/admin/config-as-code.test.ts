@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { errorLines, runCli, STACK_FRAME } from '../cli/run-cli.js';
 import { ApiClient, forEachDatabase, signedIn, startAdminServer, type AdminServer } from './support.js';
 
 const API = '/api/v1';
@@ -125,6 +125,14 @@ forEachDatabase('config as code', (database) => {
     const bot = await target.runtime.repos.bots.getRecord(targetTenant.id, 'acme-slack');
     expect(bot?.credentials).toEqual({ botToken: secrets.SLACK_TOKEN, signingSecret: secrets.SLACK_SIGNING });
   }, 120_000);
+
+  it('the CLI names an unknown tenant and the ones there are, without a stack trace', async () => {
+    const cli = await runCli(['config', 'export', '--tenant', 'nope'], { env: source.t.env, timeoutMs: 60_000 });
+    expect(cli.code).not.toBe(0);
+    expect(cli.stdout).toBe('');
+    expect(errorLines(cli).join('\n')).toMatch(/No tenant "nope"; tenants: acme/);
+    expect(cli.stderr).not.toMatch(STACK_FRAME);
+  }, 60_000);
 
   it('applies its own export over HTTP as a no-op: secrets kept by reference, changed: [], audited', async () => {
     const text = await exported(source, builder, tenantId);
