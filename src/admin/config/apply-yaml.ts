@@ -5,7 +5,7 @@ import type { DeclarativeConfig } from '../../config/declarative-schema.js';
 import { ConfigError } from '../../errors.js';
 import { StoreError } from '../../store/errors.js';
 import type { AdminDeps } from '../deps.js';
-import { conflict, conflictOnDuplicate, ValidationError, type FieldIssue } from '../http/errors.js';
+import { conflict, conflictOnDuplicate, notFound, ValidationError, type FieldIssue } from '../http/errors.js';
 
 /** How a posted file is named in messages. */
 export const POSTED_FILE = 'config.yaml';
@@ -17,8 +17,9 @@ export const POSTED_FILE = 'config.yaml';
  */
 export async function applyTenantYaml(deps: AdminDeps, tenantId: string, text: string): Promise<ApplyReport> {
   const tenant = await deps.repos.tenants.get(tenantId);
-  if (!tenant) throw new Error(`tenant ${tenantId} vanished`);
+  if (!tenant) throw notFound('tenant');
   const keepStored = await storedSecrets(deps, tenant.id, tenant.slug);
+  // Never the process's environment: a reference must not read the server's own variables into a tenant's config.
   const config = asValidation(() => parseDeclarativeConfig(text, {}, POSTED_FILE, { keepStored }));
   const foreign = config.tenants.flatMap((t, i) => (t.slug === tenant.slug ? [] : [i]));
   if (config.tenants.length !== 1 || foreign.length > 0) {

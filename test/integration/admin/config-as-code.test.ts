@@ -184,6 +184,12 @@ forEachDatabase('config as code', (database) => {
     );
     expect(await source.runtime.repos.bots.listRecords(tenantId)).toHaveLength(2);
 
+    // The server's own environment is not there to read: a reference outside a secret field resolves to nothing.
+    expect(process.env.HOME).toBeTruthy();
+    const envRead = await builder.post(`${API}/tenants/${tenantId}/config`, text.replace('fallbackText: Sorry, try again later.', 'fallbackText: ${HOME}'), YAML);
+    expect(envRead.status, envRead.text).toBe(422);
+    expect(envRead.json.error.details.fields[0]).toMatchObject({ path: 'tenants[0].workflows[0].settings.fallbackText', message: 'environment variable HOME is not set' });
+
     const otherSlug = await builder.post(`${API}/tenants/${tenantId}/config`, 'version: 1\ntenants:\n  - slug: other\n    name: Other\n', YAML);
     expect(otherSlug.status).toBe(422);
     expect(otherSlug.json.error.details.fields[0]).toMatchObject({ line: 3, path: 'tenants[0].slug' });
