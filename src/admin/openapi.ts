@@ -59,11 +59,11 @@ export function buildOpenApi(routes: readonly AnyRoute[], prefix = '/api/v1'): R
       security: route.access.kind === 'public' ? [] : route.access.kind === 'session' || route.access.kind === 'instanceAdmin' || (route.access.kind === 'tenant' && route.access.sessionOnly) ? [{ cookieAuth: [] }] : [{ cookieAuth: [] }, { bearerAuth: [] }],
       parameters: parameters(route),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body, 'input'), ...(route.example?.body !== undefined ? { example: route.example.body } : {}) } } } }
+        ? { requestBody: { required: true, content: Object.fromEntries((route.textBody ?? ['application/json']).map((type) => [type, { schema: jsonSchemaOf(route.body as z.ZodType, 'input'), ...(route.example?.body !== undefined ? { example: route.example.body } : {}) }])) } }
         : {}),
       responses: {
         [status]: route.response
-          ? { description: 'OK', content: { 'application/json': { schema: jsonSchemaOf(route.response, 'output') } } }
+          ? { description: 'OK', content: { [route.textResponse ?? 'application/json']: { schema: jsonSchemaOf(route.response, 'output') } } }
           : { description: 'Done, nothing to return' },
         ...errorResponses(route),
       },

@@ -68,6 +68,10 @@ export interface RouteSpec<A extends Access = Access, P = unknown, Q = unknown, 
   body?: B;
   /** The answer's schema; what it does not declare never leaves (unknown keys are stripped). null: 204 No Content. */
   response: R;
+  /** The body is text of one of these media types (not JSON), validated by `body` as a string. */
+  textBody?: readonly string[];
+  /** The answer is text of this media type: the handler returns a string (`response` is a z.string()). */
+  textResponse?: string;
   /** @defaultValue 200, or 204 when response is null */
   status?: 200 | 201 | 204;
   /** The route reads If-Match (updates and deletes of versioned resources). */
@@ -91,6 +95,8 @@ export interface AnyRoute {
   query?: z.ZodObject;
   body?: z.ZodType;
   response: z.ZodType | null;
+  textBody?: readonly string[];
+  textResponse?: string;
   status?: 200 | 201 | 204;
   ifMatch?: boolean;
   readOnly?: boolean;

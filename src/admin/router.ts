@@ -8,6 +8,7 @@ import { assertCsrfToken, assertSameOrigin, isMutation } from './http/csrf.js';
 import { forbidden, notFound, unauthorized } from './http/errors.js';
 import { etagOf, parseIfMatch } from './http/etag.js';
 import { readJsonBody } from './http/json-body.js';
+import { readTextBody } from './http/text-body.js';
 import { consumeOrReject } from './http/rate-limit.js';
 import { validate } from './http/validate.js';
 import { buildOpenApi } from './openapi.js';
@@ -51,7 +52,7 @@ async function handle(route: AnyRoute, ctx: Context, deps: AdminDeps): Promise<v
 
   const params = route.params ? validate('params', route.params, ctx.params) : undefined;
   const query = route.query ? validate('query', route.query, ctx.query) : undefined;
-  const body = route.body ? validate('body', route.body, await readJsonBody(ctx)) : undefined;
+  const body = route.body ? validate('body', route.body, route.textBody ? await readTextBody(ctx, route.textBody) : await readJsonBody(ctx)) : undefined;
   const audits: AuditInput[] = [];
   const call: Call<AdminAccess, unknown, unknown, unknown> = {
     params,
@@ -74,6 +75,7 @@ async function handle(route: AnyRoute, ctx: Context, deps: AdminDeps): Promise<v
   }
   // Only what the schema declares leaves: a field a handler added by mistake is stripped here.
   ctx.status = route.status ?? 200;
+  if (route.textResponse) ctx.type = route.textResponse;
   ctx.body = route.response.parse(result);
   ctx.set('Cache-Control', 'no-store');
 }

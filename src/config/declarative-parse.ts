@@ -8,12 +8,29 @@ const SECRET_FIELD = /secret|token|key|password/i;
 const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
 const ENV_REF_ANYWHERE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 
+/** Whether the value at this path is a secret: a workflow's apiKey, or a credential named like secret/token/key/password. */
+export function isSecretField(path: Path): boolean {
+  const last = path[path.length - 1];
+  return typeof last === 'string' && (last === 'apiKey' || (path.includes('credentials') && SECRET_FIELD.test(last)));
+}
+
+/**
+ * Resolves a secret's `${ENV}` reference without the environment (an apply over HTTP: the reference means "keep the
+ * stored value"). Gets the secret's path and the whole unvalidated document; undefined when there is no stored value.
+ */
+export type SecretReferenceResolver = (path: Path, document: unknown) => string | undefined;
+
 /**
  * Parses a declarative config file: YAML → `${ENV}` references resolved → validated. Every error names the line and
  * the field; an unknown key also names the closest valid one. Secrets (apiKey, credentials fields named like
- * secret/token/key/password) must be `${ENV}` references.
+ * secret/token/key/password) must be `${ENV}` references; with `keepStored`, those are resolved by it instead of env.
  */
-export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): DeclarativeConfig {
+export function parseDeclarativeConfig(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  file = 'config',
+  opts: { keepStored?: SecretReferenceResolver } = {},
+): DeclarativeConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source = yamlSource(doc, lineCounter, file);
@@ -25,13 +42,18 @@ export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, fil
   }
 
   const problems: string[] = [];
+  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
   const resolveRefs = (value: unknown, path: Path): unknown => {
     if (typeof value === 'string') {
-      const last = path[path.length - 1];
-      const isSecret = (path.includes('credentials') || last === 'apiKey') && typeof last === 'string' && (last === 'apiKey' || SECRET_FIELD.test(last));
+      const isSecret = isSecretField(path);
       if (isSecret && !ENV_REF.test(value)) {
         problems.push(`${where(path)}: secrets must be given as \${ENV_VAR} references, not written in the file`);
         return value;
+      }
+      if (isSecret && opts.keepStored) {
+        const stored = opts.keepStored(path, raw);
+        if (stored === undefined) problems.push(`${where(path)}: no stored value to keep for this secret (set it first, e.g. in the console)`);
+        return stored ?? '';
       }
       return value.replace(ENV_REF_ANYWHERE, (_m, name: string) => {
         const resolved = env[name];
@@ -57,7 +79,6 @@ export function parseDeclarativeConfig(text: string, env: NodeJS.ProcessEnv, fil
     return value;
   };
 
-  const raw = doc.toJS({ maxAliasCount: 50 }) as unknown;
   const resolved = resolveRefs(raw ?? {}, []);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
 

@@ -589,6 +589,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/config.yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's workflows and bots as the declarative YAML `switchboard config apply` reads (same bytes as `switchboard config export`); secrets are ${ENV} references listed in the leading comment
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        get: operations["exportConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a declarative YAML file to this tenant (body: application/yaml or text/yaml or application/x-yaml); idempotent. A secret's ${ENV} reference keeps the stored value; errors name line and field (details.fields[].line of config.yaml)
+         * @description Access: tenant. Roles: admin, builder.
+         */
+        post: operations["applyConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/messages": {
         parameters: {
             query?: never;
@@ -765,6 +805,7 @@ export interface components {
                         path: string;
                         code: string;
                         message: string;
+                        line?: number;
                     }[];
                 } & {
                     [key: string]: unknown;
@@ -2889,6 +2930,101 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             412: components["responses"]["E412"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    exportConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml; charset=utf-8": string;
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            429: components["responses"]["E429"];
+        };
+    };
+    applyConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required with a session cookie: the csrfToken of GET /api/v1/auth/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example version: 1
+                 *     tenants:
+                 *       - slug: acme
+                 *         name: Acme Support
+                 *         workflows: []
+                 *         bots: []
+                 */
+                "application/yaml": string;
+                /**
+                 * @example version: 1
+                 *     tenants:
+                 *       - slug: acme
+                 *         name: Acme Support
+                 *         workflows: []
+                 *         bots: []
+                 */
+                "text/yaml": string;
+                /**
+                 * @example version: 1
+                 *     tenants:
+                 *       - slug: acme
+                 *         name: Acme Support
+                 *         workflows: []
+                 *         bots: []
+                 */
+                "application/x-yaml": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        changed: {
+                            /** @enum {string} */
+                            kind: "tenant" | "workflow" | "bot";
+                            name: string;
+                            id: string;
+                        }[];
+                        unchanged: number;
+                    };
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
             422: components["responses"]["E422"];
             429: components["responses"]["E429"];
         };

@@ -8,6 +8,8 @@ export interface FieldIssue {
   path: string;
   code: string;
   message: string;
+  /** The line of a posted text document (a YAML config) the problem is on. */
+  line?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AnyRoute } from '../route.js';
 import { AUTH_ROUTES } from './auth.js';
 import { BOT_ROUTES } from './bots.js';
+import { CONFIG_ROUTES } from './config.js';
 import { BOT_TEST_ROUTES, WORKFLOW_TEST_ROUTES } from './connection-tests.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { MEMBER_ROUTES } from './members.js';
@@ -24,6 +25,7 @@ export const ADMIN_ROUTES: readonly AnyRoute[] = [
   ...WORKFLOW_ROUTES,
   ...BOT_TEST_ROUTES,
   ...BOT_ROUTES,
+  ...CONFIG_ROUTES,
   ...MESSAGE_ROUTES,
   ...CONVERSATION_ROUTES,
   ...USAGE_ROUTES,

@@ -26,7 +26,7 @@ export const errorSchema = z
       details: z
         .object({
           fields: z
-            .array(z.object({ in: z.enum(['body', 'query', 'params']), path: z.string(), code: z.string(), message: z.string() }))
+            .array(z.object({ in: z.enum(['body', 'query', 'params']), path: z.string(), code: z.string(), message: z.string(), line: z.number().int().optional() }))
             .optional(),
         })
         .loose()

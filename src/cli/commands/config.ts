@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { exportTenant } from '../../admin/config/tenant-export.js';
 import { applyDeclarativeConfig, type ApplyReport } from '../../config/declarative-apply.js';
 import { parseDeclarativeConfig } from '../../config/declarative-parse.js';
 import { loadConfig } from '../../config/load.js';
 import { callbackCell } from '../callback.js';
 import { assertReadableFile } from '../files.js';
 import { withStore } from '../lazy-store.js';
+import { resolveTenant } from '../resolve.js';
 import { formatTable, PUBLIC_BASE_URL_HINT } from '../output.js';
 import { printLines, type CliRun } from '../run.js';
 import type { CommandStore } from '../store.js';
@@ -29,6 +31,17 @@ export function registerConfig(program: Command, run: CliRun): void {
       await withStore(settings, run, { access: 'write', verbose: isVerbose(command) }, async (store) => {
         const report = await applyDeclarativeConfig(parsed, { stores: store.repos, adapters: store.adapters, publicBaseUrl: settings.http.publicBaseUrl });
         printLines(run, await reportLines(report, store));
+      });
+    });
+  config
+    .command('export')
+    .description("print one tenant's workflows and bots as a config file `config apply` reads (secrets as ${ENV_VAR} references)")
+    .requiredOption('--tenant <slug>', 'the tenant to export')
+    .addHelpText('after', '\nThe same bytes as GET /api/v1/tenants/<id>/config.yaml. The leading comment lists the environment variables to set before applying it elsewhere.')
+    .action(async (options: { tenant: string }, command: Command) => {
+      await withStore(loadConfig(run.io.env), run, { access: 'read', verbose: isVerbose(command) }, async (store) => {
+        const tenant = await resolveTenant(store.repos, options.tenant);
+        run.io.out((await exportTenant(store, tenant)).text);
       });
     });
 }

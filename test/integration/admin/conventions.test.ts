@@ -107,7 +107,7 @@ describe('admin API conventions', () => {
       const op = doc.paths[path]?.[route.method];
       expect(op, `${route.method} ${path}`).toBeDefined();
       expect(op.operationId).toBe(route.operationId);
-      if (route.body) expect(op.requestBody.content['application/json'].schema.type).toBeDefined();
+      if (route.body) expect(op.requestBody.content[route.textBody?.[0] ?? 'application/json'].schema.type).toBeDefined();
       for (const name of Object.keys(route.params?.shape ?? {})) {
         expect(op.parameters).toContainEqual(expect.objectContaining({ name, in: 'path', required: true }));
       }

@@ -151,7 +151,14 @@ forEachDatabase('admin route table', (database) => {
   let root: ApiClient;
 
   const call = async (client: ApiClient, route: AnyRoute, ids: Record<string, string>, opts: { body?: unknown; headers?: Record<string, string> } = {}) => {
-    const res = await client.call(route.method.toUpperCase(), pathOf(route, ids) + queryOf(route), { body: 'body' in opts ? opts.body : route.example?.body, headers: opts.headers });
+    let body = 'body' in opts ? opts.body : route.example?.body;
+    let headers = opts.headers;
+    if (route.textBody) {
+      // A text document (a tenant's YAML config) names the tenant it is for.
+      if (typeof body === 'string') body = body.replace(/slug: \S+/, `slug: ${ids.tenantId === b.tenantId ? 'bravo' : 'alpha'}`);
+      headers = { 'content-type': route.textBody[0] as string, ...headers };
+    }
+    const res = await client.call(route.method.toUpperCase(), pathOf(route, ids) + queryOf(route), { body, headers });
     answers.push({ route: route.operationId, res });
     return res;
   };
