@@ -200,7 +200,7 @@ export async function startWeb(
     repos: runtime.repos,
     adapters: runtime.adapters,
     bots: runtime.bots,
-    inbox: runtime.inbox,
+    reconcileConnections: () => connections.reconcile(),
     kv: runtime.kv,
     queue: runtime.queue,
     logger,

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import type { AdapterRegistry } from '../adapters/registry.js';
-import type { Inbox } from '../adapters/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Queue } from '../queue/types.js';
 import type { BotCache } from '../pipeline/bot-cache.js';
@@ -17,8 +16,8 @@ export interface AdminOptions {
   repos: Repositories;
   adapters: AdapterRegistry;
   bots: BotCache;
-  /** Where restarted platform connections (Socket Mode) deliver. */
-  inbox: Inbox;
+  /** Brings the long-lived platform connections in line with the stored bots (the web role's supervisor). */
+  reconcileConnections: () => Promise<void>;
   kv: KeyValueStore;
   /** Replayed messages are enqueued here. */
   queue: Pick<Queue, 'enqueue'>;
@@ -38,7 +37,7 @@ export async function createAdminDeps(opts: AdminOptions): Promise<{ deps: Admin
   const redis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   if (redis) logRedisConnectionState(redis, opts.logger, 'admin-rate-limits');
   const botChanges = await createBotChanges(
-    { bots: opts.bots, repos: opts.repos, adapters: opts.adapters, inbox: opts.inbox, logger: opts.logger },
+    { bots: opts.bots, reconcileConnections: opts.reconcileConnections, logger: opts.logger },
     opts.redisUrl ? { url: opts.redisUrl, channel: `${opts.keyPrefix ?? 'switchboard'}:bot-changes` } : undefined,
   );
   const deps: AdminDeps = {

@@ -43,6 +43,7 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps): Conn
       const fingerprint = fingerprintOf(bot);
       const previous = running.get(bot.id);
       if (previous?.fingerprint === fingerprint && !previous.failed) continue;
+      if (previous && previous.platform !== bot.platform) await stopConnection(bot.id, previous.platform);
       try {
         await adapter.start(bot, { inbox: deps.inbox });
         running.set(bot.id, { platform: bot.platform, fingerprint, failed: false });
@@ -55,9 +56,13 @@ export function createConnectionSupervisor(deps: ConnectionSupervisorDeps): Conn
     for (const [botId, entry] of running) {
       if (wanted.has(botId)) continue;
       running.delete(botId);
-      await deps.adapters.get(entry.platform)?.stop?.(botId).catch((err: unknown) => deps.logger.warn({ err, botId }, 'bot connection failed to stop'));
+      await stopConnection(botId, entry.platform);
       deps.logger.info({ botId }, 'bot connection stopped (bot disabled or removed)');
     }
+  }
+
+  async function stopConnection(botId: string, platform: string): Promise<void> {
+    await deps.adapters.get(platform)?.stop?.(botId).catch((err: unknown) => deps.logger.warn({ err, botId }, 'bot connection failed to stop'));
   }
 
   const supervisor: ConnectionSupervisor = {

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { AdapterRegistry } from '../../adapters/registry.js';
-import type { Inbox } from '../../adapters/types.js';
 import type { Logger } from '../../observability/logger.js';
 import type { BotCache } from '../../pipeline/bot-cache.js';
 import { logRedisConnectionState } from '../../store/redis-connection-log.js';
-import type { BotRepository } from '../../store/repositories/index.js';
 
 /**
- * Makes a saved bot change take effect in every web process: its bot cache entry goes, and its long-lived platform
- * connection (Slack Socket Mode, ...) is stopped and, when the bot is enabled, started again with the new values.
- * With Redis the change is published to the other web processes; without it there is only this one.
+ * Makes a saved bot change take effect in every web process: its bot cache entry goes, and the process's connection
+ * supervisor (src/server/connections.ts) reconciles the long-lived platform connections (Slack Socket Mode, DingTalk
+ * Stream) at once instead of at its next pass. With Redis the change is published to the other web processes;
+ * without it there is only this one.
  */
 export interface BotChanges {
   /** Applies the change here (resolves when done) and tells the other processes. */
@@ -19,25 +17,16 @@ export interface BotChanges {
 }
 
 export interface BotChangeDeps {
-  bots: BotCache;
-  repos: { bots: Pick<BotRepository, 'getRuntime'> };
-  adapters: AdapterRegistry;
-  inbox: Inbox;
+  bots: Pick<BotCache, 'invalidate'>;
+  /** Starts, stops or restarts the connections to match the stored bots (resolves when done). */
+  reconcileConnections: () => Promise<void>;
   logger: Logger;
 }
 
 /** The change, applied in this process. Connection failures are logged, never thrown: the save itself succeeded. */
 export async function applyBotChange(deps: BotChangeDeps, botId: string): Promise<void> {
   deps.bots.invalidate(botId);
-  try {
-    const bot = await deps.repos.bots.getRuntime(botId);
-    // Platform or mode may have changed: whatever connection the bot had goes first.
-    for (const adapter of deps.adapters.list()) await adapter.stop?.(botId);
-    const adapter = bot?.enabled ? deps.adapters.get(bot.platform) : undefined;
-    if (bot && adapter?.start) await adapter.start(bot, { inbox: deps.inbox });
-  } catch (err) {
-    deps.logger.error({ err, botId }, 'bot connection could not be restarted after a change');
-  }
+  await deps.reconcileConnections().catch((err: unknown) => deps.logger.error({ err, botId }, 'bot connections could not be reconciled after a change'));
 }
 
 export async function createBotChanges(deps: BotChangeDeps, redis?: { url: string; channel: string }): Promise<BotChanges> {
